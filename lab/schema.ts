@@ -1,0 +1,184 @@
+/**
+ * The lab definition file: its schema and types.
+ *
+ * A lab file is YAML (see README "Lab file"). It describes one lab: the two
+ * clouds, the bare-metal node file, the overcloud roles, the tenant networks
+ * and the test instances with where they live. Parsing and cross-checks live
+ * in `load.ts`; constructs consume the parsed `Lab` only.
+ */
+import { z } from "zod";
+
+/** Names that become Terraform addresses and shell-visible values. */
+export const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+const safeName = (what: string) =>
+  z.string().regex(SAFE_NAME, {
+    message: `${what} must start with a letter or digit and use only letters, digits, "_", "." and "-" (at most 63 characters)`,
+  });
+
+const hostName = z
+  .string()
+  .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, { message: "must be a host name (letters, digits, '.', '-')" });
+
+const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { message: "must be an IPv4 CIDR such as 192.168.1.0/24" });
+const ipv4 = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, { message: "must be an IPv4 address such as 172.25.250.51" });
+
+export const CloudsSchema = z
+  .object({
+    /** `OS_CLOUD` name of the undercloud (Ironic, Glance deploy images, Heat). */
+    undercloud: z.string().min(1).default("undercloud"),
+    /** `OS_CLOUD` name of the overcloud (Nova, Neutron, Glance). */
+    overcloud: z.string().min(1).default("overcloud"),
+  })
+  .strict();
+
+export const BaremetalNodeSettingsSchema = z
+  .object({
+    /** Capabilities to merge into the node's `properties/capabilities` (the runbook's profile tag). */
+    capabilities: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), z.string().regex(/^[^,:]+$/)).default({}),
+  })
+  .strict();
+
+export const BaremetalSchema = z
+  .object({
+    /** instackenv-style JSON, relative to the lab file. */
+    nodeFile: z.string().min(1),
+    /** Glance images written to driver_info deploy_kernel / deploy_ramdisk (the runbook's `configure boot`). */
+    deployKernelImage: z.string().min(1).default("bm-deploy-kernel"),
+    deployRamdiskImage: z.string().min(1).default("bm-deploy-ramdisk"),
+    /** Introspection wait: the whole wait and the poll interval. */
+    introspectionTimeoutSeconds: z.number().int().positive().default(1800),
+    introspectionPollSeconds: z.number().int().positive().default(10),
+    /** Per-node settings, keyed by node name. */
+    nodes: z.record(safeName("node name"), BaremetalNodeSettingsSchema).default({}),
+  })
+  .strict();
+
+export const OVERCLOUD_DIALECTS = ["legacy-flags", "parameter-defaults", "node-provision"] as const;
+
+export const RoleSchema = z
+  .object({
+    count: z.number().int().min(0),
+    /** Nova flavor of the role (`--compute-flavor compute`). */
+    flavor: z.string().min(1),
+    /** Ironic profile capability nodes of this role are tagged with. */
+    profile: z.string().min(1),
+  })
+  .strict();
+
+export const OvercloudSchema = z
+  .object({
+    /** Heat stack name. */
+    stackName: safeName("stack name").default("overcloud"),
+    /** How the deploy command expresses scale (see README "Overcloud dialects"). */
+    dialect: z.enum(OVERCLOUD_DIALECTS).default("legacy-flags"),
+    templatesDir: z.string().min(1),
+    /** Roles keyed by TripleO role name (Controller, Compute, CephStorage, ...). */
+    roles: z.record(safeName("role name"), RoleSchema),
+    neutronTunnelTypes: z.array(z.string().min(1)).default([]),
+    neutronNetworkType: z.string().min(1).optional(),
+    /** `-e` files, in order. Order matters: later files override earlier ones. */
+    environmentFiles: z.array(z.string().min(1)).default([]),
+    /** Nova compute host names of the overcloud, as instances are pinned to them. */
+    computeHosts: z.array(hostName).min(1),
+    /** Upper bound of one deploy run. */
+    deployTimeoutMinutes: z.number().int().positive().default(90),
+  })
+  .strict();
+
+export const NetworkSchema = z
+  .object({
+    subnet: safeName("subnet name"),
+    cidr,
+    /** true: the lab creates network and subnet; false: they exist and are looked up by name. */
+    create: z.boolean().default(false),
+    dhcp: z.boolean().default(true),
+    /** External network usable as floating IP pool. */
+    external: z.boolean().default(false),
+  })
+  .strict();
+
+export const RouterSchema = z
+  .object({
+    /** External network the router's gateway sits on. */
+    externalNetwork: safeName("network name"),
+    /** Subnets (by network name) the router has interfaces on. */
+    interfaces: z.array(safeName("network name")).min(1),
+  })
+  .strict();
+
+export const SecurityGroupSchema = z
+  .object({
+    name: z.string().min(1).default("default"),
+    allowIcmp: z.boolean().default(true),
+    allowSsh: z.boolean().default(false),
+  })
+  .strict();
+
+export const FlavorSchema = z
+  .object({
+    vcpus: z.number().int().positive(),
+    ramMb: z.number().int().positive(),
+    diskGb: z.number().int().min(0),
+    swapMb: z.number().int().min(0).default(0),
+    /** true: the lab creates the flavor; false: it exists and is looked up by name. */
+    create: z.boolean().default(false),
+  })
+  .strict();
+
+export const MIGRATION_KINDS = ["cold", "live", "block-live"] as const;
+
+export const MigrationSchema = z
+  .object({
+    /** Host the instance should live on after the migration. */
+    to: hostName,
+    kind: z.enum(MIGRATION_KINDS).default("cold"),
+  })
+  .strict();
+
+export const FloatingIpSchema = z
+  .object({
+    /** External network the address comes from. */
+    pool: safeName("network name"),
+    /** A pre-allocated address to use instead of allocating a new one. */
+    address: ipv4.optional(),
+  })
+  .strict();
+
+export const InstanceSchema = z
+  .object({
+    image: z.string().min(1),
+    flavor: z.string().min(1),
+    network: safeName("network name"),
+    availabilityZone: z.string().min(1).default("nova"),
+    /** Compute host the instance is booted on (`--availability-zone nova:HOST`). */
+    host: hostName,
+    floatingIp: FloatingIpSchema.optional(),
+    migration: MigrationSchema.optional(),
+  })
+  .strict();
+
+export const LabSchema = z
+  .object({
+    /** Lab name: prefix of the stack names, so several labs coexist. */
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { message: "lab name must be lower-case letters, digits and '-', starting with a letter" }),
+    description: z.string().optional(),
+    clouds: CloudsSchema.default({ undercloud: "undercloud", overcloud: "overcloud" }),
+    baremetal: BaremetalSchema,
+    overcloud: OvercloudSchema,
+    networks: z.record(safeName("network name"), NetworkSchema).default({}),
+    routers: z.record(safeName("router name"), RouterSchema).default({}),
+    securityGroup: SecurityGroupSchema.default({ name: "default", allowIcmp: true, allowSsh: false }),
+    flavors: z.record(z.string().min(1), FlavorSchema).default({}),
+    instances: z.record(safeName("instance name"), InstanceSchema).default({}),
+  })
+  .strict();
+
+export type LabFile = z.infer<typeof LabSchema>;
+export type Role = z.infer<typeof RoleSchema>;
+export type Network = z.infer<typeof NetworkSchema>;
+export type Router = z.infer<typeof RouterSchema>;
+export type Flavor = z.infer<typeof FlavorSchema>;
+export type Instance = z.infer<typeof InstanceSchema>;
+export type Migration = z.infer<typeof MigrationSchema>;
+export type OvercloudDialect = (typeof OVERCLOUD_DIALECTS)[number];
+export type MigrationKind = (typeof MIGRATION_KINDS)[number];
