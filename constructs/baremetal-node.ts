@@ -1,0 +1,80 @@
+import { Construct } from "constructs";
+import { BaremetalNodeDefinition } from "../lab/instackenv";
+import { ScriptStep } from "./script-step";
+
+export interface BaremetalNodeProps {
+  /** The node as read from the node file (no password in it). */
+  readonly node: BaremetalNodeDefinition;
+  /**
+   * Path of the node file relative to the project folder. The scripts read
+   * the BMC password from it at apply time; it is never synthesized.
+   */
+  readonly nodeFile: string;
+  /** Glance image UUID written to driver_info `deploy_kernel`. */
+  readonly deployKernelId: string;
+  /** Glance image UUID written to driver_info `deploy_ramdisk`. */
+  readonly deployRamdiskId: string;
+  /** Capabilities merged into `properties/capabilities` (e.g. profile:compute). @default - those of the node file */
+  readonly capabilities?: Readonly<Record<string, string>>;
+  /** `OS_CLOUD` of the undercloud. */
+  readonly cloud: string;
+  /** Bound of the introspection wait. @default 1800 */
+  readonly introspectionTimeoutSeconds?: number;
+  /** Poll interval of the introspection wait. @default 10 */
+  readonly introspectionPollSeconds?: number;
+}
+
+/**
+ * One bare-metal node in Ironic, taken through the runbook's Part 1 with
+ * today's API: enroll (driver, driver_info, properties, ports, deploy
+ * images) → manage → inspect → tag capabilities → provide (`available`).
+ *
+ * Two steps, so that re-tagging never unregisters a machine:
+ * - `Enroll` (identity: driver, BMC, MACs, properties, deploy images). Its
+ *   destroy unregisters the node, and refuses while an instance is on it.
+ * - `Tag` (capabilities): re-runs alone when the capabilities change.
+ */
+export class BaremetalNode extends Construct {
+  public readonly enroll: ScriptStep;
+  public readonly tag: ScriptStep;
+
+  constructor(scope: Construct, id: string, props: BaremetalNodeProps) {
+    super(scope, id);
+    const n = props.node;
+    const capabilities = { ...n.capabilities, ...(props.capabilities ?? {}) };
+    this.enroll = new ScriptStep(this, "Enroll", {
+      script: "enroll-node.sh",
+      destroyScript: "unenroll-node.sh",
+      environment: {
+        OS_CLOUD: props.cloud,
+        NODE_NAME: n.name,
+        NODE_FILE: props.nodeFile,
+        NODE_DRIVER: n.driver,
+        NODE_BMC_ADDRESS: n.bmcAddress ?? "",
+        NODE_BMC_PORT: n.bmcPort === undefined ? "" : String(n.bmcPort),
+        NODE_BMC_USERNAME: n.bmcUsername ?? "",
+        NODE_BMC_SYSTEM_ID: n.bmcSystemId ?? "",
+        NODE_MACS: n.macs.join(","),
+        NODE_CPUS: n.cpus === undefined ? "" : String(n.cpus),
+        NODE_MEMORY_MB: n.memoryMb === undefined ? "" : String(n.memoryMb),
+        NODE_LOCAL_GB: n.localGb === undefined ? "" : String(n.localGb),
+        NODE_CPU_ARCH: n.cpuArch ?? "",
+        NODE_RESOURCE_CLASS: n.resourceClass ?? "",
+        NODE_INTERFACES: Object.entries(n.interfaces).map(([k, v]) => `${k}=${v}`).join(","),
+        DEPLOY_KERNEL_ID: props.deployKernelId,
+        DEPLOY_RAMDISK_ID: props.deployRamdiskId,
+        INTROSPECTION_TIMEOUT_SECONDS: String(props.introspectionTimeoutSeconds ?? 1800),
+        INTROSPECTION_POLL_SECONDS: String(props.introspectionPollSeconds ?? 10),
+      },
+    });
+    this.tag = new ScriptStep(this, "Tag", {
+      script: "tag-node.sh",
+      dependsOn: [this.enroll],
+      environment: {
+        OS_CLOUD: props.cloud,
+        NODE_NAME: n.name,
+        NODE_CAPABILITIES: Object.entries(capabilities).map(([k, v]) => `${k}:${v}`).join(","),
+      },
+    });
+  }
+}

@@ -1,0 +1,94 @@
+import * as path from "node:path";
+import { AssetType, ITerraformDependable, TerraformAsset, TerraformResource, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { projectRoot } from "../lab/project-root";
+
+/** Id of the per-stack asset that carries scripts/ into the synthesized output. */
+const SCRIPTS_ASSET_ID = "Scripts";
+
+export interface ScriptStepProps {
+  /** File name of the script in `scripts/` run when the step is created. */
+  readonly script: string;
+  /**
+   * The script's inputs, passed as environment variables and stored in the
+   * resource's `input` (so a destroy-time script reads them from `self`).
+   * Never put a secret here: it is written to the synthesized JSON and state.
+   * A change to any value re-runs the step.
+   */
+  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * Script in `scripts/` run when the step is destroyed (or replaced, before
+   * the new one runs). It sees the same environment, read from `self.input`.
+   * @default - nothing runs at destroy
+   */
+  readonly destroyScript?: string;
+  /**
+   * Values that re-run the step when they change, without being passed to
+   * the script (e.g. a hash of generated files).
+   * @default - only `environment` re-runs the step
+   */
+  readonly triggers?: Readonly<Record<string, string>>;
+  /** Resources this step waits for. @default - none */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * One step of the lab that no Terraform provider covers, done by a script of
+ * `scripts/` run by `local-exec` on a `terraform_data` resource.
+ *
+ * - The scripts travel with the synthesized stack (one asset per stack), so
+ *   `cdktf.out/stacks/<stack>` can be applied on another machine.
+ * - Inputs reach the script only through `environment`; destroy-time scripts
+ *   reference only `self`.
+ * - A failing script taints the resource, so the next apply runs it again;
+ *   scripts are idempotent, so a re-run converges.
+ */
+export class ScriptStep extends Construct implements ITerraformDependable {
+  /** The `terraform_data` resource that carries the provisioners. */
+  public readonly resource: TerraformResource;
+
+  constructor(scope: Construct, id: string, props: ScriptStepProps) {
+    super(scope, id);
+    for (const [name, value] of Object.entries(props.environment)) {
+      if (!/^[A-Z][A-Z0-9_]*$/.test(name)) {
+        throw new Error(`script step "${this.node.path}": environment variable name "${name}" must be upper-case letters, digits and "_"`);
+      }
+      if (typeof value !== "string") {
+        throw new Error(`script step "${this.node.path}": environment variable ${name} must be a string (got ${typeof value})`);
+      }
+    }
+    const scripts = ScriptStep.scriptsAsset(this);
+    const commandFor = (script: string) => `bash "\${path.module}/${scripts.path}/${script}"`;
+    const selfEnvironment = Object.fromEntries(Object.keys(props.environment).map((name) => [name, `\${self.input.${name}}`]));
+
+    // cdktf's DataResource would do, but it runs `terraform version` at synth for
+    // every instance (a binary at synth time, and ~37 ms each); the core
+    // TerraformResource with the built-in type synthesizes the same JSON.
+    this.resource = new TerraformResource(this, "Resource", {
+      terraformResourceType: "terraform_data",
+      terraformGeneratorMetadata: { providerName: "terraform" },
+      dependsOn: props.dependsOn,
+      provisioners: [
+        { type: "local-exec", command: commandFor(props.script), environment: { ...props.environment } },
+        ...(props.destroyScript
+          ? [{ type: "local-exec" as const, when: "destroy" as const, command: commandFor(props.destroyScript), environment: selfEnvironment }]
+          : []),
+      ],
+    });
+    this.resource.addOverride("input", { ...props.environment });
+    this.resource.addOverride("triggers_replace", { ...props.environment, ...(props.triggers ?? {}) });
+  }
+
+  /** `ITerraformDependable`: depending on the step means depending on its resource. */
+  public get fqn(): string {
+    return this.resource.fqn;
+  }
+
+  /** The stack's scripts asset (created on first use). */
+  public static scriptsAsset(scope: Construct): TerraformAsset {
+    const stack = TerraformStack.of(scope);
+    const existing = stack.node.tryFindChild(SCRIPTS_ASSET_ID);
+    if (existing) return existing as TerraformAsset;
+    return new TerraformAsset(stack, SCRIPTS_ASSET_ID, { path: path.join(projectRoot(), "scripts"), type: AssetType.DIRECTORY });
+  }
+}

@@ -1,0 +1,85 @@
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { ComputeInstanceV2 } from "../.gen/providers/openstack/compute-instance-v2";
+import { DataOpenstackNetworkingFloatingipV2 } from "../.gen/providers/openstack/data-openstack-networking-floatingip-v2";
+import { NetworkingFloatingipAssociateV2 } from "../.gen/providers/openstack/networking-floatingip-associate-v2";
+import { NetworkingFloatingipV2 } from "../.gen/providers/openstack/networking-floatingip-v2";
+import { TenantNetwork } from "./tenant-network";
+
+export interface TestInstanceProps {
+  /** Server name, e.g. `lab_test-nodes`. */
+  readonly name: string;
+  /** Glance image name. */
+  readonly imageName: string;
+  /** Nova flavor name. */
+  readonly flavorName: string;
+  /** Network the instance's port is on. */
+  readonly network: TenantNetwork;
+  /** Compute host the instance boots on. */
+  readonly host: string;
+  /** Availability zone the host is in. @default "nova" */
+  readonly availabilityZone?: string;
+  /** Security groups of the instance's port. @default ["default"] */
+  readonly securityGroups?: string[];
+  /** External network the floating IP comes from. @default - no floating IP */
+  readonly floatingIpPool?: TenantNetwork;
+  /** A pre-allocated floating IP to use (looked up by address). @default - one is allocated from the pool */
+  readonly floatingIpAddress?: string;
+}
+
+/**
+ * A test instance pinned to a compute host, with a floating IP associated to
+ * its port.
+ *
+ * The host goes in `availability_zone = "<zone>:<host>"`: the provider reduces
+ * its diff to the zone part, so a later migration does not force replacement.
+ * (`hypervisor_hostname` is ForceNew and read back: a migration would make
+ * the next plan destroy the instance.)
+ */
+export class TestInstance extends Construct {
+  public readonly instance: ComputeInstanceV2;
+  /** The floating IP address (resolved at apply time), when there is one. */
+  public readonly floatingIp?: string;
+
+  constructor(scope: Construct, id: string, props: TestInstanceProps) {
+    super(scope, id);
+    if (props.floatingIpAddress && !props.floatingIpPool) {
+      throw new Error(`instance "${props.name}": floatingIpAddress ${props.floatingIpAddress} needs floatingIpPool (the external network it belongs to)`);
+    }
+    if (props.floatingIpPool && !props.floatingIpPool.external) {
+      throw new Error(`instance "${props.name}": floatingIpPool "${props.floatingIpPool.name}" is not an external network`);
+    }
+    const zone = props.availabilityZone ?? "nova";
+
+    this.instance = new ComputeInstanceV2(this, "Server", {
+      name: props.name,
+      imageName: props.imageName,
+      flavorName: props.flavorName,
+      availabilityZone: `${zone}:${props.host}`,
+      securityGroups: props.securityGroups ?? ["default"],
+      network: [{ uuid: props.network.networkId }],
+    });
+    const portId = this.instance.network.get(0).port;
+    const fixedIp = this.instance.network.get(0).fixedIpV4;
+
+    new TerraformOutput(this, "Host", { value: props.host, description: `compute host ${props.name} is pinned to` });
+    new TerraformOutput(this, "FixedIp", { value: fixedIp, description: `fixed IP of ${props.name}` });
+
+    if (props.floatingIpPool) {
+      let address: string;
+      if (props.floatingIpAddress) {
+        const existing = new DataOpenstackNetworkingFloatingipV2(this, "FloatingIp", {
+          address: props.floatingIpAddress,
+          pool: props.floatingIpPool.name,
+        });
+        address = existing.address;
+      } else {
+        const allocated = new NetworkingFloatingipV2(this, "FloatingIp", { pool: props.floatingIpPool.name });
+        address = allocated.address;
+      }
+      new NetworkingFloatingipAssociateV2(this, "FloatingIpAssociation", { floatingIp: address, portId });
+      this.floatingIp = address;
+      new TerraformOutput(this, "FloatingIpAddress", { value: address, description: `floating IP of ${props.name}` });
+    }
+  }
+}

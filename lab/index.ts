@@ -1,0 +1,5 @@
+export * from "./errors";
+export * from "./instackenv";
+export * from "./load";
+export * from "./schema";
+export * from "./project-root";

@@ -1,0 +1,138 @@
+/**
+ * Loading a lab file: YAML → schema check → cross-references → `Lab`.
+ *
+ * Every problem is reported at once with `FILE:LINE:COL: PATH: WHAT (got VALUE)`,
+ * before anything touches a cloud.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isNode, LineCounter, parseDocument } from "yaml";
+import { LabInputError, shown, valueAt } from "./errors";
+import { BaremetalNodeDefinition, loadNodeFile } from "./instackenv";
+import { projectRoot } from "./project-root";
+import { LabFile, LabSchema } from "./schema";
+
+/** A validated lab, with its node file read and paths resolved. */
+export interface Lab extends LabFile {
+  /** Absolute path of the lab file. */
+  readonly file: string;
+  /** Absolute path of the node file. */
+  readonly nodeFile: string;
+  /** The nodes of the node file, validated, in file order. */
+  readonly nodes: readonly BaremetalNodeDefinition[];
+}
+
+/** The built-in classroom lab (the runbook's `lab_` variant). */
+export const DEFAULT_LAB_FILE = path.join(projectRoot(), "labs", "classroom", "lab.yaml");
+
+/** The lab file a run uses: `LAB_CONFIG` when set, else the built-in classroom lab. */
+export function labFileFromEnvironment(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LAB_CONFIG ? path.resolve(env.LAB_CONFIG) : DEFAULT_LAB_FILE;
+}
+
+export function loadLab(file: string): Lab {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(absolute, "utf8");
+  } catch (error) {
+    throw new LabInputError(file, [`${file}: cannot be read: ${(error as Error).message}`]);
+  }
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new LabInputError(file, doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? "?"}:${e.linePos?.[0].col ?? "?"}: ${e.message.split("\n")[0]}`));
+  }
+  const where = (keyPath: readonly PropertyKey[]): string => {
+    // The deepest node of the path that exists in the document gives the position.
+    for (let depth = keyPath.length; depth >= 0; depth--) {
+      const node = doc.getIn(keyPath.slice(0, depth) as unknown[], true);
+      if (isNode(node) && node.range) {
+        const { line, col } = lineCounter.linePos(node.range[0]);
+        return `${file}:${line}:${col}`;
+      }
+    }
+    return file;
+  };
+
+  const raw = doc.toJS();
+  const parsed = LabSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new LabInputError(
+      file,
+      parsed.error.issues.flatMap((issue) => {
+        if (issue.code === "unrecognized_keys") {
+          return issue.keys.map((key) => `${where([...issue.path, key])}: ${[...issue.path, key].join(".")}: is not a known field (check the spelling; see README "Lab file")`);
+        }
+        const value = valueAt(raw, issue.path);
+        return [`${where(issue.path)}: ${issue.path.join(".") || "(top level)"}: ${issue.message}${value === undefined ? "" : ` (got ${shown(value)})`}`];
+      }),
+    );
+  }
+  const lab = parsed.data;
+  const problems = crossCheck(lab).map(([keyPath, message]) => `${where(keyPath)}: ${keyPath.join(".")}: ${message}`);
+
+  const nodeFile = path.resolve(path.dirname(absolute), lab.baremetal.nodeFile);
+  let nodes: BaremetalNodeDefinition[] = [];
+  try {
+    nodes = loadNodeFile(nodeFile);
+  } catch (error) {
+    if (!(error instanceof LabInputError)) throw error;
+    problems.push(...error.problems);
+  }
+  const nodeNames = new Set(nodes.map((n) => n.name));
+  for (const name of Object.keys(lab.baremetal.nodes)) {
+    if (nodes.length > 0 && !nodeNames.has(name)) {
+      const keyPath = ["baremetal", "nodes", name];
+      problems.push(`${where(keyPath)}: ${keyPath.join(".")}: names no node of ${lab.baremetal.nodeFile} (it has ${[...nodeNames].join(", ")})`);
+    }
+  }
+
+  if (problems.length > 0) throw new LabInputError(file, problems);
+  return { ...lab, file: absolute, nodeFile, nodes };
+}
+
+type Problem = [keyPath: PropertyKey[], message: string];
+
+/** References between parts of the lab file: every name used is defined. */
+function crossCheck(lab: LabFile): Problem[] {
+  const problems: Problem[] = [];
+  const hosts = lab.overcloud.computeHosts;
+  const hostList = hosts.join(", ");
+  const externalNetworks = Object.entries(lab.networks).filter(([, n]) => n.external).map(([name]) => name);
+
+  for (const [name, instance] of Object.entries(lab.instances)) {
+    const at = ["instances", name];
+    if (!hosts.includes(instance.host)) {
+      problems.push([[...at, "host"], `is not a compute host of this lab (overcloud.computeHosts: ${hostList}) (got ${shown(instance.host)})`]);
+    }
+    if (!(instance.network in lab.networks)) {
+      problems.push([[...at, "network"], `is not a network of this lab (networks: ${Object.keys(lab.networks).join(", ") || "none"}) (got ${shown(instance.network)})`]);
+    } else if (lab.networks[instance.network].external) {
+      problems.push([[...at, "network"], `is an external network; instances go on a private network and reach out through a floating IP (got ${shown(instance.network)})`]);
+    }
+    if (instance.floatingIp && !externalNetworks.includes(instance.floatingIp.pool)) {
+      problems.push([[...at, "floatingIp", "pool"], `is not an external network of this lab (external networks: ${externalNetworks.join(", ") || "none"}) (got ${shown(instance.floatingIp.pool)})`]);
+    }
+    if (instance.migration) {
+      if (!hosts.includes(instance.migration.to)) {
+        problems.push([[...at, "migration", "to"], `is not a compute host of this lab (overcloud.computeHosts: ${hostList}) (got ${shown(instance.migration.to)})`]);
+      }
+      if (instance.migration.to === instance.host) {
+        problems.push([[...at, "migration", "to"], `is the host the instance boots on; remove the migration or name another host (got ${shown(instance.migration.to)})`]);
+      }
+    }
+  }
+  for (const [name, router] of Object.entries(lab.routers)) {
+    if (!externalNetworks.includes(router.externalNetwork)) {
+      problems.push([["routers", name, "externalNetwork"], `is not an external network of this lab (got ${shown(router.externalNetwork)})`]);
+    }
+    router.interfaces.forEach((network, i) => {
+      if (!(network in lab.networks)) problems.push([["routers", name, "interfaces", i], `is not a network of this lab (got ${shown(network)})`]);
+    });
+  }
+  const duplicateHosts = hosts.filter((h, i) => hosts.indexOf(h) !== i);
+  for (const host of new Set(duplicateHosts)) problems.push([["overcloud", "computeHosts"], `lists ${shown(host)} twice`]);
+  return problems;
+}

@@ -1,0 +1,87 @@
+import { TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { ComputeFlavorV2 } from "../.gen/providers/openstack/compute-flavor-v2";
+import { OpenstackProvider } from "../.gen/providers/openstack/provider";
+import { LabRouter } from "../constructs/lab-router";
+import { SecurityRules } from "../constructs/security-rules";
+import { TenantNetwork } from "../constructs/tenant-network";
+import { TestInstance } from "../constructs/test-instance";
+import { Lab } from "../lab/load";
+
+export interface OvercloudStackProps {
+  readonly lab: Lab;
+}
+
+/**
+ * What runs in the overcloud: networks, the ICMP rule, flavors and the test
+ * instances with their floating IPs (runbook Part 4).
+ */
+export class OvercloudStack extends TerraformStack {
+  public readonly networks: Readonly<Record<string, TenantNetwork>>;
+  public readonly instances: Readonly<Record<string, TestInstance>>;
+
+  constructor(scope: Construct, id: string, props: OvercloudStackProps) {
+    super(scope, id);
+    const { lab } = props;
+    new OpenstackProvider(this, "openstack", { cloud: lab.clouds.overcloud });
+
+    const networks: Record<string, TenantNetwork> = {};
+    for (const [name, net] of Object.entries(lab.networks)) {
+      networks[name] = new TenantNetwork(this, `Network-${name}`, {
+        name,
+        subnetName: net.subnet,
+        cidr: net.cidr,
+        create: net.create,
+        dhcp: net.dhcp,
+        external: net.external,
+      });
+    }
+    this.networks = networks;
+
+    for (const [name, router] of Object.entries(lab.routers)) {
+      new LabRouter(this, `Router-${name}`, {
+        name,
+        externalNetwork: networks[router.externalNetwork],
+        interfaces: router.interfaces.map((n) => networks[n]),
+      });
+    }
+
+    const rules = new SecurityRules(this, "SecurityRules", {
+      groupName: lab.securityGroup.name,
+      allowIcmp: lab.securityGroup.allowIcmp,
+      allowSsh: lab.securityGroup.allowSsh,
+    });
+
+    const createdFlavors: ComputeFlavorV2[] = [];
+    for (const [name, flavor] of Object.entries(lab.flavors)) {
+      if (!flavor.create) continue;
+      createdFlavors.push(
+        new ComputeFlavorV2(this, `Flavor-${name}`, {
+          name,
+          vcpus: flavor.vcpus,
+          ram: flavor.ramMb,
+          disk: flavor.diskGb,
+          swap: flavor.swapMb,
+        }),
+      );
+    }
+
+    const instances: Record<string, TestInstance> = {};
+    for (const [name, spec] of Object.entries(lab.instances)) {
+      const instance = new TestInstance(this, `Instance-${name}`, {
+        name,
+        imageName: spec.image,
+        flavorName: spec.flavor,
+        network: networks[spec.network],
+        host: spec.host,
+        availabilityZone: spec.availabilityZone,
+        securityGroups: [rules.groupName],
+        floatingIpPool: spec.floatingIp ? networks[spec.floatingIp.pool] : undefined,
+        floatingIpAddress: spec.floatingIp?.address,
+      });
+      if (createdFlavors.length > 0) instance.instance.dependsOn = createdFlavors.map((f) => f.fqn);
+      instances[name] = instance;
+    }
+    this.instances = instances;
+  }
+}
