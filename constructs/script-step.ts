@@ -28,6 +28,12 @@ export interface ScriptStepProps {
    * @default - only `environment` re-runs the step
    */
   readonly triggers?: Readonly<Record<string, string>>;
+  /**
+   * Folder the scripts come from; it travels with the stack as one asset.
+   * Every step of a stack must use the same folder.
+   * @default - the project's scripts/ folder
+   */
+  readonly scriptsDir?: string;
   /** Resources this step waits for. @default - none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -44,6 +50,9 @@ export interface ScriptStepProps {
  *   scripts are idempotent, so a re-run converges.
  */
 export class ScriptStep extends Construct implements ITerraformDependable {
+  /** The folder each stack's scripts asset was made from. */
+  private static readonly assetDirs = new WeakMap<TerraformAsset, string>();
+
   /** The `terraform_data` resource that carries the provisioners. */
   public readonly resource: TerraformResource;
 
@@ -57,9 +66,8 @@ export class ScriptStep extends Construct implements ITerraformDependable {
         throw new Error(`script step "${this.node.path}": environment variable ${name} must be a string (got ${typeof value})`);
       }
     }
-    const scripts = ScriptStep.scriptsAsset(this);
+    const scripts = ScriptStep.scriptsAsset(this, props.scriptsDir ?? path.join(projectRoot(), "scripts"));
     const commandFor = (script: string) => `bash "\${path.module}/${scripts.path}/${script}"`;
-    const selfEnvironment = Object.fromEntries(Object.keys(props.environment).map((name) => [name, `\${self.input.${name}}`]));
 
     // cdktf's DataResource would do, but it runs `terraform version` at synth for
     // every instance (a binary at synth time, and ~37 ms each); the core
@@ -68,15 +76,25 @@ export class ScriptStep extends Construct implements ITerraformDependable {
       terraformResourceType: "terraform_data",
       terraformGeneratorMetadata: { providerName: "terraform" },
       dependsOn: props.dependsOn,
-      provisioners: [
-        { type: "local-exec", command: commandFor(props.script), environment: { ...props.environment } },
-        ...(props.destroyScript
-          ? [{ type: "local-exec" as const, when: "destroy" as const, command: commandFor(props.destroyScript), environment: selfEnvironment }]
-          : []),
-      ],
     });
     this.resource.addOverride("input", { ...props.environment });
     this.resource.addOverride("triggers_replace", { ...props.environment, ...(props.triggers ?? {}) });
+    this.resource.addOverride("provisioner", [
+      { "local-exec": { command: commandFor(props.script), environment: { ...props.environment } } },
+      ...(props.destroyScript
+        ? [
+            {
+              "local-exec": {
+                when: "destroy",
+                command: commandFor(props.destroyScript),
+                // The whole stored input, not a list of names: a resource created by an
+                // older version (other variable names) still destroys cleanly.
+                environment: "${self.input}",
+              },
+            },
+          ]
+        : []),
+    ]);
   }
 
   /** `ITerraformDependable`: depending on the step means depending on its resource. */
@@ -84,11 +102,18 @@ export class ScriptStep extends Construct implements ITerraformDependable {
     return this.resource.fqn;
   }
 
-  /** The stack's scripts asset (created on first use). */
-  public static scriptsAsset(scope: Construct): TerraformAsset {
+  /** The stack's scripts asset, created on first use. */
+  private static scriptsAsset(scope: Construct, dir: string): TerraformAsset {
     const stack = TerraformStack.of(scope);
-    const existing = stack.node.tryFindChild(SCRIPTS_ASSET_ID);
-    if (existing) return existing as TerraformAsset;
-    return new TerraformAsset(stack, SCRIPTS_ASSET_ID, { path: path.join(projectRoot(), "scripts"), type: AssetType.DIRECTORY });
+    const existing = stack.node.tryFindChild(SCRIPTS_ASSET_ID) as TerraformAsset | undefined;
+    if (!existing) {
+      const asset = new TerraformAsset(stack, SCRIPTS_ASSET_ID, { path: dir, type: AssetType.DIRECTORY });
+      ScriptStep.assetDirs.set(asset, dir);
+      return asset;
+    }
+    if (ScriptStep.assetDirs.get(existing) !== dir) {
+      throw new Error(`script step "${scope.node.path}": scriptsDir ${dir} differs from the folder other steps of stack "${stack.node.id}" use (${ScriptStep.assetDirs.get(existing)})`);
+    }
+    return existing;
   }
 }

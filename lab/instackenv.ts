@@ -129,6 +129,7 @@ export function loadNodeFile(file: string): BaremetalNodeDefinition[] {
   const problems: string[] = [];
   const nodes: BaremetalNodeDefinition[] = [];
   const namesSeen = new Map<string, number>();
+  /** MAC → the node that has it, and BMC identity → the node that has it, as shown in messages. */
   const macsSeen = new Map<string, string>();
   const bmcSeen = new Map<string, string>();
 
@@ -178,14 +179,14 @@ export function loadNodeFile(file: string): BaremetalNodeDefinition[] {
     if (macs.length === 0 && driver !== "fake-hardware") report("mac", "lists no MAC address (give mac or ports)");
     for (const mac of macs) {
       const other = macsSeen.get(mac);
-      if (other !== undefined && other !== n.name) report("mac", `is also used by node "${other}"`, mac);
-      macsSeen.set(mac, n.name);
+      if (other !== undefined) report("mac", `is also used by ${other}`, mac);
+      else macsSeen.set(mac, `node #${index + 1} "${n.name}"`);
     }
     if (n.pm_addr) {
       const identity = [n.pm_addr, n.pm_port ?? "", driver === "redfish" ? n.pm_system_id ?? "" : ""].join("|");
       const other = bmcSeen.get(identity);
-      if (other !== undefined) report("pm_addr", `the same BMC (address, port${driver === "redfish" ? ", system id" : ""}) is used by node "${other}"`, n.pm_addr);
-      bmcSeen.set(identity, n.name);
+      if (other !== undefined) report("pm_addr", `the same BMC (address, port${driver === "redfish" ? ", system id" : ""}) is used by ${other}`, n.pm_addr);
+      else bmcSeen.set(identity, `node #${index + 1} "${n.name}"`);
     }
 
     let capabilities: Record<string, string> = {};

@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isNode, LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { LabInputError, shown, valueAt } from "./errors";
 import { BaremetalNodeDefinition, loadNodeFile } from "./instackenv";
 import { projectRoot } from "./project-root";
@@ -44,12 +44,14 @@ export function loadLab(file: string): Lab {
   if (doc.errors.length > 0) {
     throw new LabInputError(file, doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? "?"}:${e.linePos?.[0].col ?? "?"}: ${e.message.split("\n")[0]}`));
   }
+  // FILE:LINE:COL of a key path: the key itself where it exists, else the deepest existing parent.
   const where = (keyPath: readonly PropertyKey[]): string => {
-    // The deepest node of the path that exists in the document gives the position.
-    for (let depth = keyPath.length; depth >= 0; depth--) {
-      const node = doc.getIn(keyPath.slice(0, depth) as unknown[], true);
-      if (isNode(node) && node.range) {
-        const { line, col } = lineCounter.linePos(node.range[0]);
+    for (let depth = keyPath.length; depth > 0; depth--) {
+      const parent = depth === 1 ? doc.contents : doc.getIn(keyPath.slice(0, depth - 1) as unknown[], true);
+      if (!isMap(parent)) continue;
+      const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === String(keyPath[depth - 1]));
+      if (pair && isScalar(pair.key) && pair.key.range) {
+        const { line, col } = lineCounter.linePos(pair.key.range[0]);
         return `${file}:${line}:${col}`;
       }
     }

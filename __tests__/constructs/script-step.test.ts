@@ -1,0 +1,93 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { App, TerraformStack, Testing } from "cdktf";
+import { ScriptStep } from "../../constructs/script-step";
+import { describeWithTofu, tofu } from "../helpers/tofu";
+
+const FIXTURE_SCRIPTS = path.join(__dirname, "..", "fixtures", "scripts");
+
+function stackWith(app: App, steps: Record<string, string>, extra: Record<string, string> = {}): TerraformStack {
+  const stack = new TerraformStack(app, "steps");
+  for (const [step, value] of Object.entries(steps)) {
+    new ScriptStep(stack, `Step-${step}`, {
+      script: "record.sh",
+      destroyScript: "record-destroy.sh",
+      scriptsDir: FIXTURE_SCRIPTS,
+      environment: { STEP: step, VALUE: value, RECORD_FILE: extra.RECORD_FILE ?? "/dev/null", ...(extra.FAIL_ONCE_MARKER ? { FAIL_ONCE_MARKER: extra.FAIL_ONCE_MARKER } : {}) },
+    });
+  }
+  return stack;
+}
+
+describe("ScriptStep", () => {
+  test("refuses environment names a shell would mangle", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    expect(() => new ScriptStep(stack, "Bad", { script: "x.sh", environment: { "node-name": "a" } })).toThrow(
+      'script step "s/Bad": environment variable name "node-name" must be upper-case letters, digits and "_"',
+    );
+  });
+
+  test("all steps of a stack share one scripts asset", () => {
+    const app = Testing.app();
+    const stack = stackWith(app, { a: "1", b: "2" });
+    const json = JSON.parse(Testing.synth(stack));
+    const commands = Object.values(json.resource.terraform_data).map((r: any) => r.provisioner[0]["local-exec"].command);
+    expect(new Set(commands.map((c: string) => path.dirname(c))).size).toBe(1);
+  });
+});
+
+describeWithTofu("ScriptStep applied by OpenTofu", () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-step-"));
+  const record = path.join(work, "record.log");
+  const stateDir = path.join(work, "state");
+  fs.mkdirSync(stateDir);
+  const lines = () => (fs.existsSync(record) ? fs.readFileSync(record, "utf8").trim().split("\n") : []);
+
+  /** Synthesizes, then applies with a state file that survives re-synths. */
+  function apply(steps: Record<string, string>, extra: Record<string, string> = {}, args: string[] = []) {
+    const outdir = path.join(work, `out-${Date.now()}-${Math.random()}`);
+    const app = new App({ outdir });
+    stackWith(app, steps, { RECORD_FILE: record, ...extra });
+    app.synth();
+    const dir = path.join(outdir, "stacks", "steps");
+    tofu(dir, ["init", "-input=false", "-no-color"]);
+    return { dir, run: (more: string[]) => tofu(dir, [...more, "-input=false", "-no-color", `-state=${path.join(stateDir, "terraform.tfstate")}`, ...args]) };
+  }
+
+  test("create runs the script with its environment; a second plan is empty", () => {
+    const { run } = apply({ a: "1" });
+    run(["apply", "-auto-approve"]);
+    expect(lines()).toEqual(["create STEP=a VALUE=1"]);
+    const plan = run(["plan", "-detailed-exitcode"]);
+    expect(plan.stdout).toContain("No changes.");
+  });
+
+  test("a changed input re-runs that step only: destroy with the old input, then create with the new", () => {
+    fs.rmSync(record, { force: true });
+    const { run } = apply({ a: "2" });
+    run(["apply", "-auto-approve"]);
+    expect(lines()).toEqual(["destroy STEP=a VALUE=1", "create STEP=a VALUE=2"]);
+  });
+
+  test("a failing script taints the step; the next apply runs it again and converges", () => {
+    fs.rmSync(record, { force: true });
+    const marker = path.join(work, "failed-once");
+    const { run } = apply({ a: "2", b: "1" }, { FAIL_ONCE_MARKER: marker });
+    expect(() => run(["apply", "-auto-approve"])).toThrow(/failing once on purpose/);
+    run(["apply", "-auto-approve"]);
+    const plan = run(["plan", "-detailed-exitcode"]);
+    expect(plan.stdout).toContain("No changes.");
+    // b ran twice: failed, then succeeded. A tainted step is re-run without its destroy
+    // script (Terraform skips destroy provisioners of tainted resources), so a failed
+    // enrolment is retried, never unregistered.
+    expect(lines().filter((l) => l.includes("STEP=b"))).toEqual(["create STEP=b VALUE=1", "create STEP=b VALUE=1"]);
+  });
+
+  test("destroy runs the destroy script of every step, from self", () => {
+    fs.rmSync(record, { force: true });
+    const { run } = apply({ a: "2", b: "1" }, { FAIL_ONCE_MARKER: path.join(work, "failed-once") });
+    run(["destroy", "-auto-approve"]);
+    expect(lines().sort()).toEqual(["destroy STEP=a VALUE=2", "destroy STEP=b VALUE=1"]);
+  });
+});

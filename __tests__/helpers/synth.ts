@@ -1,0 +1,56 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { TerraformStack, Testing } from "cdktf";
+import { Lab, loadLab } from "../../lab";
+import { projectRoot } from "../../lab/project-root";
+import { OvercloudStack } from "../../stacks/overcloud-stack";
+import { UndercloudStack } from "../../stacks/undercloud-stack";
+import { labApp } from "../../stacks/lab-app";
+
+export const CLASSROOM_LAB = path.join(projectRoot(), "labs", "classroom", "lab.yaml");
+export const CLASSROOM_DEV_LAB = path.join(projectRoot(), "labs", "classroom-dev", "lab.yaml");
+
+/** The synthesized Terraform JSON of a stack, parsed (validations run, as a full synth does). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function synthJson(stack: TerraformStack): any {
+  return JSON.parse(Testing.synth(stack, true));
+}
+
+export interface LabStacks {
+  readonly lab: Lab;
+  readonly undercloud: UndercloudStack;
+  readonly overcloud: OvercloudStack;
+}
+
+/** Both stacks of a lab in a test app. */
+export function labStacks(labFile: string = CLASSROOM_LAB): LabStacks {
+  const lab = loadLab(labFile);
+  const app = Testing.app();
+  return {
+    lab,
+    undercloud: new UndercloudStack(app, `${lab.name}-undercloud`, { lab }),
+    overcloud: new OvercloudStack(app, `${lab.name}-overcloud`, { lab }),
+  };
+}
+
+/** Full synth of a lab into a fresh folder, as `cdktf synth` does; returns the folder. */
+export function synthLabToDisk(labFile: string = CLASSROOM_LAB): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-synth-"));
+  labApp(loadLab(labFile), { outdir }).app.synth();
+  return outdir;
+}
+
+/** All resources of one type in synthesized JSON, keyed by logical id. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function resourcesOf(json: any, type: string): Record<string, any> {
+  return json.resource?.[type] ?? {};
+}
+
+/** The single resource of a type; fails when there is not exactly one. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function onlyResource(json: any, type: string, kind: "resource" | "data" = "resource"): any {
+  const all = Object.values(json[kind]?.[type] ?? {});
+  if (all.length !== 1) throw new Error(`expected one ${kind} ${type}, found ${all.length}`);
+  return all[0];
+}

@@ -1,0 +1,147 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DEFAULT_LAB_FILE, LabInputError, labFileFromEnvironment, loadLab } from "../../lab";
+import { writeFiles } from "../helpers/files";
+import { CLASSROOM_LAB } from "../helpers/synth";
+
+const NODE_FILE = JSON.stringify({
+  nodes: [{ name: "compute2", pm_type: "ipmi", pm_addr: "192.168.1.113", pm_user: "admin", pm_password: "s3cret-bmc", mac: ["52:54:00:00:fa:0d"] }],
+});
+
+/** The classroom lab file with one edit applied, written next to a valid node file. */
+function classroomWith(edit: (text: string) => string): string {
+  const text = edit(fs.readFileSync(CLASSROOM_LAB, "utf8"));
+  const dir = writeFiles({ "lab.yaml": text, "instackenv-onenode.json": NODE_FILE });
+  return path.join(dir, "lab.yaml");
+}
+
+function problemsOf(file: string): readonly string[] {
+  try {
+    loadLab(file);
+  } catch (error) {
+    if (error instanceof LabInputError) return error.problems;
+    throw error;
+  }
+  throw new Error(`${file} loaded without problems`);
+}
+
+describe("the built-in classroom lab", () => {
+  const lab = loadLab(CLASSROOM_LAB);
+
+  test("is the default when LAB_CONFIG is not set, and LAB_CONFIG selects another file", () => {
+    expect(labFileFromEnvironment({})).toBe(DEFAULT_LAB_FILE);
+    expect(DEFAULT_LAB_FILE).toBe(CLASSROOM_LAB);
+    expect(labFileFromEnvironment({ LAB_CONFIG: "labs/classroom-dev/lab.yaml" })).toBe(path.resolve("labs/classroom-dev/lab.yaml"));
+  });
+
+  test("carries the runbook's overcloud: scales 1/2/1, flavors, vxlan, five environment files in order", () => {
+    expect(lab.overcloud.roles).toEqual({
+      Controller: { count: 1, flavor: "control", profile: "control" },
+      Compute: { count: 2, flavor: "compute", profile: "compute" },
+      CephStorage: { count: 1, flavor: "ceph-storage", profile: "ceph-storage" },
+    });
+    expect(lab.overcloud.templatesDir).toBe("/home/stack/templates");
+    expect(lab.overcloud.neutronTunnelTypes).toEqual(["vxlan"]);
+    expect(lab.overcloud.neutronNetworkType).toBe("vxlan");
+    expect(lab.overcloud.environmentFiles.map((f) => path.basename(f))).toEqual([
+      "compute-extraconfig.yaml",
+      "network-isolation.yaml",
+      "network-environment.yaml",
+      "storage-environment.yaml",
+      "pre-config-fix.yaml",
+    ]);
+  });
+
+  test("reads compute2 from the legacy node file, numbers from strings, classic driver mapped to ipmi", () => {
+    expect(lab.nodes).toHaveLength(1);
+    const [node] = lab.nodes;
+    expect(node).toMatchObject({
+      name: "compute2",
+      driver: "ipmi",
+      classicDriver: "pxe_ipmitool",
+      bmcAddress: "192.168.1.113",
+      bmcUsername: "admin",
+      macs: ["52:54:00:00:fa:0d"],
+      cpus: 2,
+      memoryMb: 6144,
+      localGb: 40,
+      cpuArch: "x86_64",
+    });
+    expect(JSON.stringify(node)).not.toContain("password");
+    expect(lab.baremetal.nodes.compute2.capabilities).toEqual({ profile: "compute", boot_option: "local" });
+  });
+
+  test("has the test instance on compute 0 with the pre-allocated floating IP, moving to compute 1", () => {
+    expect(lab.instances["lab_test-nodes"]).toEqual({
+      image: "small",
+      flavor: "m2.small",
+      network: "lab_privnet",
+      availabilityZone: "nova",
+      host: "overcloud-novacompute-0.localdomain",
+      floatingIp: { pool: "lab_pubnet", address: "172.25.250.51" },
+      migration: { to: "overcloud-novacompute-1.localdomain", kind: "cold" },
+    });
+    expect(lab.flavors["m2.small"]).toEqual({ vcpus: 2, ramMb: 1024, diskGb: 10, swapMb: 1024, create: false });
+    expect(lab.networks.lab_pubnet).toMatchObject({ subnet: "lab_pubsub", cidr: "172.25.250.0/24", external: true });
+  });
+});
+
+describe("a lab file with mistakes", () => {
+  test("an unknown field is named with its line and column", () => {
+    const file = classroomWith((t) => t.replace("  deployTimeoutMinutes: 90", "  deployTimeoutMinutes: 90\n  computeScale: 3"));
+    const problems = problemsOf(file);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${file}:\\d+:3: overcloud\\.computeScale: is not a known field`));
+  });
+
+  test("a pinned host the lab does not define is refused, naming the host and the known ones", () => {
+    const file = classroomWith((t) => t.replace("    host: overcloud-novacompute-0.localdomain", "    host: overcloud-novacompute-7.localdomain"));
+    const [problem] = problemsOf(file);
+    expect(problem).toContain("instances.lab_test-nodes.host: is not a compute host of this lab");
+    expect(problem).toContain('(got "overcloud-novacompute-7.localdomain")');
+    expect(problem).toContain("overcloud-novacompute-0.localdomain, overcloud-novacompute-1.localdomain");
+  });
+
+  test("a floating pool that is not an external network of the lab is refused", () => {
+    const file = classroomWith((t) => t.replace("floatingIp: { pool: lab_pubnet", "floatingIp: { pool: lab_privnet"));
+    expect(problemsOf(file)).toEqual([expect.stringContaining("instances.lab_test-nodes.floatingIp.pool: is not an external network of this lab")]);
+  });
+
+  test("every problem is reported at once, with the received values", () => {
+    const file = classroomWith((t) =>
+      t
+        .replace("count: 2, flavor: compute", "count: -1, flavor: compute")
+        .replace("cidr: 192.168.1.0/24", "cidr: 192.168.1.0")
+        .replace("migration: { to: overcloud-novacompute-1.localdomain", "migration: { to: overcloud-novacompute-0.localdomain"),
+    );
+    const problems = problemsOf(file);
+    // Schema problems are all reported together (cross-checks run once the schema holds).
+    expect(problems).toHaveLength(2);
+    expect(problems.join("\n")).toContain("overcloud.roles.Compute.count");
+    expect(problems.join("\n")).toContain('networks.lab_privnet.cidr: must be an IPv4 CIDR such as 192.168.1.0/24 (got "192.168.1.0")');
+  });
+
+  test("a migration to the boot host is refused", () => {
+    const file = classroomWith((t) => t.replace("migration: { to: overcloud-novacompute-1.localdomain", "migration: { to: overcloud-novacompute-0.localdomain"));
+    expect(problemsOf(file)).toEqual([expect.stringContaining("instances.lab_test-nodes.migration.to: is the host the instance boots on")]);
+  });
+
+  test("node settings for a node the node file does not have are refused", () => {
+    const file = classroomWith((t) => t.replace("    compute2:\n", "    compute3:\n"));
+    expect(problemsOf(file)).toEqual([expect.stringContaining("baremetal.nodes.compute3: names no node of instackenv-onenode.json (it has compute2)")]);
+  });
+
+  test("YAML syntax errors name the line", () => {
+    const file = classroomWith((t) => t.replace("name: lab\n", "name: lab\n  bad: [\n"));
+    expect(problemsOf(file)[0]).toMatch(new RegExp(`^${file}:\\d+:\\d+: `));
+  });
+
+  test("duplicate keys are refused rather than one silently winning", () => {
+    const file = classroomWith((t) => t.replace("name: lab\n", "name: lab\nname: other\n"));
+    expect(problemsOf(file)[0]).toContain(file);
+  });
+
+  test("a missing lab file names the path", () => {
+    expect(problemsOf("/nonexistent/lab.yaml")[0]).toContain("/nonexistent/lab.yaml: cannot be read");
+  });
+});

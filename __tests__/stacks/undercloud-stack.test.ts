@@ -1,0 +1,82 @@
+import { labStacks, resourcesOf, synthJson } from "../helpers/synth";
+
+describe("undercloud stack of the classroom lab", () => {
+  const { undercloud, lab } = labStacks();
+  const json = synthJson(undercloud);
+  const steps = resourcesOf(json, "terraform_data");
+  const stepNamed = (suffix: string) => {
+    const found = Object.entries(steps).filter(([id]) => id.startsWith(suffix));
+    if (found.length !== 1) throw new Error(`expected one step ${suffix}, found ${found.map(([id]) => id)}`);
+    return found[0][1];
+  };
+
+  test("compute2 is enrolled with the ipmi hardware type, its BMC, MAC and the file's properties", () => {
+    const enroll = stepNamed("Node-compute2_Enroll_");
+    expect(enroll.input).toMatchObject({
+      OS_CLOUD: "undercloud",
+      NODE_NAME: "compute2",
+      NODE_DRIVER: "ipmi",
+      NODE_BMC_ADDRESS: "192.168.1.113",
+      NODE_BMC_USERNAME: "admin",
+      NODE_MACS: "52:54:00:00:fa:0d",
+      NODE_CPUS: "2",
+      NODE_MEMORY_MB: "6144",
+      NODE_LOCAL_GB: "40",
+      NODE_CPU_ARCH: "x86_64",
+      NODE_FILE: "labs/classroom/instackenv-onenode.json",
+    });
+    expect(enroll.input.DEPLOY_KERNEL_ID).toMatch(/^\$\{data\.openstack_images_image_v2\.DeployKernel\.id\}$/);
+    expect(json.data.openstack_images_image_v2.DeployKernel.name).toBe("bm-deploy-kernel");
+    expect(json.data.openstack_images_image_v2.DeployRamdisk.name).toBe("bm-deploy-ramdisk");
+  });
+
+  test("the step's provisioners: create runs the script with the inputs; destroy references only self", () => {
+    const enroll = stepNamed("Node-compute2_Enroll_");
+    const [create, destroy] = enroll.provisioner.map((p: any) => p["local-exec"]);
+    expect(create.command).toMatch(/^bash "\$\{path\.module\}\/assets\/Scripts\/[0-9A-F]+\/enroll-node\.sh"$/);
+    expect(create.environment).toEqual(enroll.input);
+    expect(destroy.when).toBe("destroy");
+    expect(destroy.command).toMatch(/unenroll-node\.sh"$/);
+    expect(destroy.environment).toBe("${self.input}");
+    expect(enroll.triggers_replace).toEqual(enroll.input);
+  });
+
+  test("tagging is its own step: profile:compute,boot_option:local, after enrolment, never unregistering", () => {
+    const tag = stepNamed("Node-compute2_Tag_");
+    expect(tag.input.NODE_CAPABILITIES).toBe("profile:compute,boot_option:local");
+    expect(tag.depends_on).toEqual([expect.stringMatching(/^terraform_data\.Node-compute2_Enroll_/)]);
+    expect(tag.provisioner).toHaveLength(1);
+  });
+
+  test("the overcloud deploy renders the runbook's exact command, after the nodes are tagged", () => {
+    const deploy = stepNamed("Overcloud_Deploy_");
+    expect(JSON.parse(deploy.input.DEPLOY_ARGUMENTS_JSON).join(" ")).toBe(
+      "overcloud deploy --templates /home/stack/templates " +
+        "--control-scale 1 --ceph-storage-scale 1 --compute-scale 2 " +
+        "--control-flavor control --compute-flavor compute --ceph-storage-flavor ceph-storage " +
+        "--neutron-tunnel-types vxlan --neutron-network-type vxlan " +
+        "-e /home/stack/templates/compute-extraconfig.yaml " +
+        "-e /home/stack/templates/environments/network-isolation.yaml " +
+        "-e /home/stack/templates/network-environment.yaml " +
+        "-e /home/stack/templates/environments/storage-environment.yaml " +
+        "-e /home/stack/templates/pre-config-fix.yaml",
+    );
+    expect(deploy.input).toMatchObject({ OS_CLOUD: "undercloud", OVERCLOUD_STACK: "overcloud", DEPLOY_TIMEOUT_MINUTES: "90" });
+    expect(deploy.depends_on).toEqual([expect.stringMatching(/^terraform_data\.Node-compute2_Tag_/)]);
+  });
+
+  test("the legacy dialect carries a deprecation warning naming the replacement", () => {
+    const messages = undercloud.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+    expect(messages).toEqual([expect.stringContaining("parameter-defaults")]);
+  });
+
+  test("the BMC password of the node file appears nowhere in the synthesized JSON", () => {
+    expect(lab.nodes[0].name).toBe("compute2");
+    const text = JSON.stringify(json);
+    expect(text).not.toMatch(/password/i);
+  });
+
+  test("snapshot (review tripwire)", () => {
+    expect(json).toMatchSnapshot();
+  });
+});

@@ -1,0 +1,69 @@
+# Shared helpers for the step scripts. Source it; it defines functions only.
+# shellcheck shell=bash
+
+# log MESSAGE...: one progress line, prefixed with the script name and time.
+log() { printf '%s [%s] %s\n' "$(date -u +%H:%M:%S)" "${SCRIPT_NAME:-labcdk}" "$*"; }
+
+# die MESSAGE...: the reason, on stderr, then exit 1.
+die() { printf '%s [%s] error: %s\n' "$(date -u +%H:%M:%S)" "${SCRIPT_NAME:-labcdk}" "$*" >&2; exit 1; }
+
+# require_env NAME...: every variable is set (it may be empty only if listed after --optional).
+require_env() {
+  local name missing=()
+  for name in "$@"; do
+    [ -n "${!name+x}" ] || missing+=("$name")
+  done
+  [ ${#missing[@]} -eq 0 ] || die "missing environment variable(s): ${missing[*]} (these scripts are run by the labcdk stacks; see --help)"
+}
+
+# json_get FIELD: reads JSON on stdin, prints FIELD ("a.b" walks objects); empty when absent or null.
+json_get() {
+  python3 -c '
+import json, sys
+value = json.load(sys.stdin)
+for key in sys.argv[1].split("."):
+    value = value.get(key) if isinstance(value, dict) else None
+if value is None:
+    print("")
+elif isinstance(value, (dict, list)):
+    print(json.dumps(value, sort_keys=True))
+else:
+    print(value)
+' "$1"
+}
+
+# project_dir: the labcdk checkout the synthesized stack came from
+# (LABCDK_PROJECT_DIR, else three levels above the stack folder cdktf.out/stacks/<stack>).
+project_dir() {
+  if [ -n "${LABCDK_PROJECT_DIR:-}" ]; then
+    printf '%s\n' "$LABCDK_PROJECT_DIR"
+  else
+    (cd ../../.. && pwd)
+  fi
+}
+
+# wait_until DESCRIPTION TIMEOUT_SECONDS POLL_SECONDS COMMAND...: runs COMMAND
+# every POLL_SECONDS and prints what it printed as a progress line. COMMAND
+# exits 0 when the wait is over, 1 to keep waiting, anything else when the
+# wait can never succeed (stop at once). Fails after TIMEOUT_SECONDS.
+wait_until() {
+  local description="$1" timeout="$2" poll="$3"
+  shift 3
+  local started now output status
+  started=$(date +%s)
+  while true; do
+    status=0
+    output=$("$@" 2>&1) || status=$?
+    now=$(date +%s)
+    case "$status" in
+      0) log "$description: done after $((now - started))s (${output:-ok})"; return 0 ;;
+      1) ;;
+      *) die "$description: failed after $((now - started))s: ${output:-no detail}" ;;
+    esac
+    if [ $((now - started)) -ge "$timeout" ]; then
+      die "$description: gave up after ${timeout}s (last: ${output:-nothing})"
+    fi
+    log "$description: waiting, $((now - started))s of ${timeout}s (${output:-no answer})"
+    sleep "$poll"
+  done
+}

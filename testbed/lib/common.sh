@@ -1,0 +1,100 @@
+# Shared settings and helpers for the testbed commands (sourced, not run).
+# shellcheck shell=bash
+
+TESTBED_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE=${LABCDK_TESTBED_DIR:-$HOME/.cache/labcdk/testbed}
+ETC=$STATE/etc          # rendered configs
+RUN=$STATE/run          # pid files, start stamps
+LOG=$STATE/log          # one log per process
+BIN=$STATE/bin          # generated launchers and wsgi files
+DATA=$STATE/data        # databases, images, fernet keys
+PY=/usr/bin/python3     # never the pyenv one
+
+# Fixed loopback ports (see README).
+HOST=127.0.0.1
+PORT_KEYSTONE=15000
+PORT_GLANCE=15292
+PORT_PLACEMENT=15778
+PORT_NOVA=15774
+PORT_NEUTRON=15696
+PORT_IRONIC=15385
+PORT_MYSQL=15306
+PORT_AMQP=15562
+PORT_RABBIT_DIST=15563
+PORT_EPMD=15369
+
+DB_USER=labcdk
+DB_PASS=labcdk-db
+ADMIN_PASS=labcdk-admin
+SERVICE_PASS=labcdk-service
+MYSQL_SOCK=$STATE/run/mysqld.sock
+
+# Processes in start order; `down` stops them in reverse.
+SERVICES=(mariadb epmd rabbitmq keystone glance placement neutron
+          nova-api nova-conductor nova-scheduler nova-compute-0 nova-compute-1 ironic)
+
+# Every process gets this clean environment: no pyenv, no proxies, and a
+# marker that lets `down` find anything we started.
+clean_env() {
+  env -i HOME="$DATA/home" PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 LC_ALL=C.UTF-8 LABCDK_TESTBED="$STATE" \
+    PYTHONPATH="$STATE/python" "$@"
+}
+
+say() { printf 'testbed: %s\n' "$*"; }
+die() { printf 'testbed: ERROR: %s\n' "$*" >&2; exit 1; }
+
+pidfile() { echo "$RUN/$1.pid"; }
+
+# is_running NAME: the recorded process (group leader) is alive.
+is_running() {
+  local f; f=$(pidfile "$1")
+  [[ -s $f ]] && kill -0 "$(cat "$f")" 2>/dev/null
+}
+
+# start_bg NAME CMD...: run CMD in its own session (process group = pid),
+# in the clean environment, output to $LOG/NAME.log, pid in $RUN/NAME.pid.
+start_bg() {
+  local name=$1; shift
+  if is_running "$name"; then return 0; fi
+  date -u +%s >"$RUN/$name.started"
+  clean_env setsid "$@" </dev/null >>"$LOG/$name.log" 2>&1 &
+  echo $! >"$(pidfile "$name")"
+}
+
+# wait_for DESC TIMEOUT CMD...: poll CMD every 2 s, progress line every 10 s.
+wait_for() {
+  local desc=$1 timeout=$2 t0=$SECONDS next=10; shift 2
+  until "$@" >/dev/null 2>&1; do
+    if (( SECONDS - t0 >= timeout )); then
+      say "timed out after ${timeout}s waiting for $desc"; return 1
+    fi
+    if (( SECONDS - t0 >= next )); then
+      say "  ... still waiting for $desc ($((SECONDS - t0))s)"; next=$((next + 10))
+    fi
+    sleep 2
+  done
+}
+
+http_ok() { # any HTTP answer below 500 counts as "answering"
+  local code; code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' "$1") || return 1
+  [[ $code =~ ^[1234] ]]
+}
+
+api_url() {
+  case $1 in
+    keystone) echo "http://$HOST:$PORT_KEYSTONE/v3" ;;
+    glance) echo "http://$HOST:$PORT_GLANCE/" ;;
+    placement) echo "http://$HOST:$PORT_PLACEMENT/" ;;
+    neutron) echo "http://$HOST:$PORT_NEUTRON/" ;;
+    nova-api) echo "http://$HOST:$PORT_NOVA/" ;;
+    ironic) echo "http://$HOST:$PORT_IRONIC/" ;;
+  esac
+}
+
+mysql_cli() { mariadb --no-defaults --socket="$MYSQL_SOCK" -uroot "$@"; }
+
+osc() { # openstack CLI against the bed, clean env
+  clean_env OS_CLIENT_CONFIG_FILE="$STATE/clouds.yaml" OS_CLOUD="${OS_CLOUD:-overcloud}" \
+    /usr/bin/openstack "$@"
+}
