@@ -1,0 +1,52 @@
+/**
+ * `labcdk`: the commands that are not Terraform's.
+ *   labcdk lab validate [FILE]     check a lab file (and its node file)
+ *   labcdk nodes validate FILE     check a node file (instackenv JSON)
+ * Exit 0 when valid; 1 with every problem listed otherwise.
+ */
+import { Command } from "commander";
+import { LabInputError, labFileFromEnvironment, loadLab, loadNodeFile } from "../lab";
+
+function report(run: () => string): void {
+  try {
+    console.log(run());
+  } catch (error) {
+    if (!(error instanceof LabInputError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+  }
+}
+
+export function cli(): Command {
+  const program = new Command("labcdk").description("OpenStack labs as code: the commands beside cdktf synth/plan/apply").showHelpAfterError();
+
+  const lab = program.command("lab").description("lab files");
+  lab
+    .command("validate")
+    .argument("[file]", "lab file (default: $LAB_CONFIG, else the built-in classroom lab)")
+    .description("check a lab file and its node file, before anything touches a cloud")
+    .action((file?: string) =>
+      report(() => {
+        const loaded = loadLab(file ?? labFileFromEnvironment());
+        return `${loaded.file}: valid (lab "${loaded.name}", ${loaded.nodes.length} node(s), ${Object.keys(loaded.instances).length} instance(s))`;
+      }),
+    );
+
+  const nodes = program.command("nodes").description("bare-metal node files");
+  nodes
+    .command("validate")
+    .argument("<file>", "instackenv-style JSON")
+    .description("check a node file; lists every problem (the BMC password is never shown)")
+    .action((file: string) =>
+      report(() => {
+        const loaded = loadNodeFile(file);
+        const mapped = loaded.filter((n) => n.classicDriver).map((n) => `${n.name}: ${n.classicDriver} → ${n.driver}`);
+        return [`${file}: valid (${loaded.length} node(s))`, ...mapped.map((m) => `  note: classic driver mapped, ${m}`)].join("\n");
+      }),
+    );
+  return program;
+}
+
+if (require.main === module) {
+  cli().parse();
+}

@@ -1,0 +1,47 @@
+# Render testbed/templates into $ETC (sourced by `up`).
+# shellcheck shell=bash
+
+# render TEMPLATE OUT [VAR=VALUE...]: replace @VAR@ tokens, expand "#include F".
+render() {
+  local tpl=$TESTBED_SRC/templates/$1 out=$2; shift 2
+  local -a sedargs=() kv
+  local v
+  for v in HOST STATE DATA ETC RUN LOG MYSQL_SOCK DB_URL AMQP_URL ADMIN_PASS \
+           SERVICE_PASS PORT_KEYSTONE PORT_GLANCE PORT_PLACEMENT PORT_NOVA \
+           PORT_NEUTRON PORT_IRONIC PORT_MYSQL PORT_AMQP PORT_RABBIT_DIST; do
+    sedargs+=(-e "s|@$v@|${!v}|g")
+  done
+  for kv in "$@"; do sedargs+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done
+  mkdir -p "$(dirname "$out")"
+  awk -v dir="$TESTBED_SRC/templates" '
+    function emit(f,   l) { while ((getline l < (dir "/" f)) > 0) {
+        if (l ~ /^#include /) { split(l, a, " "); emit(a[2]) } else print l }
+      close(dir "/" f) }
+    /^#include / { emit($2); next } { print }' "$tpl" | sed "${sedargs[@]}" >"$out.tmp"
+  if grep -q '@[A-Z_]*@' "$out.tmp"; then
+    die "unrendered token in $out: $(grep -o '@[A-Z_]*@' "$out.tmp" | sort -u | tr '\n' ' ')"
+  fi
+  mv "$out.tmp" "$out"
+}
+
+render_all() {
+  DB_URL="mysql+pymysql://$DB_USER:$DB_PASS@$HOST:$PORT_MYSQL"
+  AMQP_URL="rabbit://guest:guest@$HOST:$PORT_AMQP/"
+  render my.cnf "$ETC/mariadb/my.cnf"
+  render rabbitmq.conf "$ETC/rabbitmq/rabbitmq.conf"
+  render rabbitmq-enabled_plugins "$ETC/rabbitmq/enabled_plugins"
+  : >"$ETC/rabbitmq/rabbitmq-env.conf"
+  render keystone.conf "$ETC/keystone/keystone.conf" SERVICE_USER=keystone
+  render glance-api.conf "$ETC/glance/glance-api.conf" SERVICE_USER=glance
+  render glance-api-paste.ini "$ETC/glance/glance-api-paste.ini"
+  render placement.conf "$ETC/placement/placement.conf" SERVICE_USER=placement
+  render neutron.conf "$ETC/neutron/neutron.conf" SERVICE_USER=neutron
+  render ml2_conf.ini "$ETC/neutron/ml2_conf.ini"
+  render neutron-api-paste.ini "$ETC/neutron/api-paste.ini"
+  render nova.conf "$ETC/nova/nova.conf" SERVICE_USER=nova
+  render nova-api-paste.ini "$ETC/nova/api-paste.ini"
+  render nova-compute.conf "$ETC/nova/nova-compute-0.conf" COMPUTE_HOST=compute-0
+  render nova-compute.conf "$ETC/nova/nova-compute-1.conf" COMPUTE_HOST=compute-1
+  render ironic.conf "$ETC/ironic/ironic.conf" SERVICE_USER=ironic
+  render clouds.yaml "$STATE/clouds.yaml"
+}

@@ -1,0 +1,85 @@
+# How each testbed process is started and checked (sourced).
+# shellcheck shell=bash
+
+rabbit_env() { # environment of the rabbitmq server and its CLI tools
+  RABBIT_ENV=(RABBITMQ_CONFIG_FILE="$ETC/rabbitmq/rabbitmq.conf"
+    RABBITMQ_CONF_ENV_FILE="$ETC/rabbitmq/rabbitmq-env.conf"
+    RABBITMQ_ENABLED_PLUGINS_FILE="$ETC/rabbitmq/enabled_plugins"
+    RABBITMQ_MNESIA_BASE="$DATA/rabbitmq/mnesia" RABBITMQ_LOG_BASE="$LOG/rabbitmq"
+    RABBITMQ_PID_FILE="$RUN/rabbitmq.beam.pid" RABBITMQ_NODENAME=labcdk@localhost
+    RABBITMQ_NODE_IP_ADDRESS="$HOST" RABBITMQ_NODE_PORT="$PORT_AMQP"
+    RABBITMQ_DIST_PORT="$PORT_RABBIT_DIST" ERL_EPMD_ADDRESS="$HOST"
+    ERL_EPMD_PORT="$PORT_EPMD")
+}
+
+start_uwsgi() { # start_uwsgi NAME PORT WSGI_FILE ENV=VALUE
+  start_bg "$1" /usr/bin/uwsgi-core --plugin python3 --http-socket "$HOST:$2" \
+    --wsgi-file "$BIN/$3" --env "$4" --master --die-on-term --lazy-apps \
+    --processes 2 --threads 1 --buffer-size 65535 --add-header "Connection: close" \
+    --need-app --disable-logging
+}
+
+start_service() {
+  local name=$1
+  case $name in
+    mariadb) start_bg mariadb /usr/sbin/mariadbd --defaults-file="$ETC/mariadb/my.cnf" --user="$(id -un)" ;;
+    epmd) start_bg epmd /usr/bin/epmd -address "$HOST" -port "$PORT_EPMD" ;;
+    rabbitmq) rabbit_env; start_bg rabbitmq env "${RABBIT_ENV[@]}" /usr/lib/rabbitmq/bin/rabbitmq-server ;;
+    keystone) start_uwsgi keystone "$PORT_KEYSTONE" keystone-wsgi-public.wsgi "OS_KEYSTONE_CONFIG_DIR=$ETC/keystone" ;;
+    placement) start_uwsgi placement "$PORT_PLACEMENT" placement-api.wsgi "OS_PLACEMENT_CONFIG_DIR=$ETC/placement" ;;
+    glance) start_bg glance "$BIN/glance-api" --config-file "$ETC/glance/glance-api.conf" ;;
+    neutron) start_bg neutron "$BIN/neutron-server" --config-file "$ETC/neutron/neutron.conf" \
+               --config-file "$ETC/neutron/ml2_conf.ini" ;;
+    nova-api) start_bg nova-api "$BIN/nova-api-os-compute" --config-file "$ETC/nova/nova.conf" ;;
+    nova-conductor|nova-scheduler) start_bg "$name" "$BIN/$name" --config-file "$ETC/nova/nova.conf" ;;
+    nova-compute-[01]) start_bg "$name" "$BIN/nova-compute" --config-file "$ETC/nova/nova.conf" \
+               --config-file "$ETC/nova/$name.conf" ;;
+    ironic) start_bg ironic "$BIN/ironic" --config-file "$ETC/ironic/ironic.conf" ;;
+    *) die "unknown service $name" ;;
+  esac
+}
+
+tcp_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+
+# service_ready NAME: the service answers (API, socket or port).
+service_ready() {
+  case $1 in
+    mariadb) mysql_cli -e 'select 1' ;;
+    epmd) tcp_open "$PORT_EPMD" ;;
+    rabbitmq) tcp_open "$PORT_AMQP" ;;
+    nova-conductor|nova-scheduler|nova-compute-*) is_running "$1" ;;
+    *) http_ok "$(api_url "$1")" ;;
+  esac
+}
+
+# stop_service NAME: TERM the process group, wait (bounded), then KILL.
+stop_service() {
+  local name=$1 f pid i
+  f=$(pidfile "$name")
+  [[ -s $f ]] || return 0
+  pid=$(cat "$f")
+  if kill -0 -- "-$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    for ((i = 0; i < 40; i++)); do
+      kill -0 -- "-$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    if kill -0 -- "-$pid" 2>/dev/null; then
+      say "  $name did not stop in 20s, killing"
+      kill -KILL -- "-$pid" 2>/dev/null || true
+      sleep 1
+    fi
+  fi
+  rm -f "$f" "$RUN/$name.started"
+}
+
+# Pids of any process carrying our marker (started by the testbed).
+marked_pids() {
+  local d
+  for d in /proc/[0-9]*; do
+    [[ ${d#/proc/} == "$$" ]] && continue
+    if tr '\0' '\n' <"$d/environ" 2>/dev/null | grep -qxF "LABCDK_TESTBED=$STATE"; then
+      echo "${d#/proc/}"
+    fi
+  done
+}
