@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// Runs the compiled CLI when present (npm run build), else the TypeScript source through ts-node.
+// Runs the CLI from its TypeScript source (ts-node, transpile only) in a
+// checkout; from compiled JS (dist/) where only that is shipped.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
-const compiled = path.join(__dirname, "..", "dist", "cli", "main.js");
-if (fs.existsSync(compiled)) {
-  require(compiled).cli().parse();
-} else {
-  require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "tsconfig.json") });
+const root = path.join(__dirname, "..");
+if (fs.existsSync(path.join(root, "cli", "main.ts"))) {
+  require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
   require("../cli/main.ts").cli().parse();
+} else {
+  require(path.join(root, "dist", "cli", "main.js")).cli().parse();
 }

@@ -82,6 +82,11 @@ export const OvercloudSchema = z
     computeHosts: z.array(hostName).min(1),
     /** Upper bound of one deploy run. */
     deployTimeoutMinutes: z.number().int().positive().default(90),
+    /**
+     * Run the overcloud deploy from this lab. false: the overcloud exists and is
+     * managed elsewhere; the lab only uses its compute hosts (e.g. the test bed).
+     */
+    deploy: z.boolean().default(true),
   })
   .strict();
 

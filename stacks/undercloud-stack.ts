@@ -18,7 +18,8 @@ export interface UndercloudStackProps {
  */
 export class UndercloudStack extends TerraformStack {
   public readonly nodes: Readonly<Record<string, BaremetalNode>>;
-  public readonly deploy: OvercloudDeploy;
+  /** The overcloud deploy, unless the lab says `overcloud.deploy: false`. */
+  public readonly deploy?: OvercloudDeploy;
 
   constructor(scope: Construct, id: string, props: UndercloudStackProps) {
     super(scope, id);
@@ -46,6 +47,7 @@ export class UndercloudStack extends TerraformStack {
     }
     this.nodes = nodes;
 
+    if (!lab.overcloud.deploy) return;
     this.deploy = new OvercloudDeploy(this, "Overcloud", {
       cloud: lab.clouds.undercloud,
       dialect: lab.overcloud.dialect,

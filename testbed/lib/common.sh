@@ -96,5 +96,5 @@ mysql_cli() { mariadb --no-defaults --socket="$MYSQL_SOCK" -uroot "$@"; }
 
 osc() { # openstack CLI against the bed, clean env
   clean_env OS_CLIENT_CONFIG_FILE="$STATE/clouds.yaml" OS_CLOUD="${OS_CLOUD:-overcloud}" \
-    /usr/bin/openstack "$@"
+    "${OPENSTACK:-/usr/bin/openstack}" "$@"
 }
