@@ -15,6 +15,8 @@ export interface SecurityRulesProps {
 /** Ingress rules in an existing security group of the current project. */
 export class SecurityRules extends Construct {
   public readonly groupName: string;
+  /** UUID of the group (resolved at plan time). */
+  public readonly groupId: string;
 
   constructor(scope: Construct, id: string, props: SecurityRulesProps = {}) {
     super(scope, id);
@@ -22,6 +24,7 @@ export class SecurityRules extends Construct {
     // Every project has a group named "default": scope the lookup to ours.
     const authScope = new DataOpenstackIdentityAuthScopeV3(this, "Scope", { name: "current" });
     const group = new DataOpenstackNetworkingSecgroupV2(this, "Group", { name: this.groupName, tenantId: authScope.projectId });
+    this.groupId = group.id;
     const ingress = { direction: "ingress", ethertype: "IPv4", remoteIpPrefix: "0.0.0.0/0", securityGroupId: group.id };
     if (props.allowIcmp ?? true) new NetworkingSecgroupRuleV2(this, "Icmp", { ...ingress, protocol: "icmp" });
     if (props.allowSsh ?? false) new NetworkingSecgroupRuleV2(this, "Ssh", { ...ingress, protocol: "tcp", portRangeMin: 22, portRangeMax: 22 });

@@ -1,9 +1,10 @@
-import { TerraformOutput } from "cdktf";
+import { Fn, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { ComputeInstanceV2 } from "../.gen/providers/openstack/compute-instance-v2";
 import { DataOpenstackNetworkingFloatingipV2 } from "../.gen/providers/openstack/data-openstack-networking-floatingip-v2";
 import { NetworkingFloatingipAssociateV2 } from "../.gen/providers/openstack/networking-floatingip-associate-v2";
 import { NetworkingFloatingipV2 } from "../.gen/providers/openstack/networking-floatingip-v2";
+import { NetworkingPortV2 } from "../.gen/providers/openstack/networking-port-v2";
 import { TenantNetwork } from "./tenant-network";
 
 export interface TestInstanceProps {
@@ -19,8 +20,8 @@ export interface TestInstanceProps {
   readonly host: string;
   /** Availability zone the host is in. @default "nova" */
   readonly availabilityZone?: string;
-  /** Security groups of the instance's port. @default ["default"] */
-  readonly securityGroups?: string[];
+  /** Security group UUIDs of the instance's port. @default - the network's default for new ports */
+  readonly securityGroupIds?: string[];
   /** External network the floating IP comes from. @default - no floating IP */
   readonly floatingIpPool?: TenantNetwork;
   /** A pre-allocated floating IP to use (looked up by address). @default - one is allocated from the pool */
@@ -35,6 +36,11 @@ export interface TestInstanceProps {
  * its diff to the zone part, so a later migration does not force replacement.
  * (`hypervisor_hostname` is ForceNew and read back: a migration would make
  * the next plan destroy the instance.)
+ *
+ * The port is made here, not by Nova: the floating IP association needs its
+ * id (the instance's `network.0.port` stays empty for Nova-made ports, and an
+ * association with it silently associates nothing), and a port of ours keeps
+ * its address and floating IP across migrations.
  */
 export class TestInstance extends Construct {
   public readonly instance: ComputeInstanceV2;
@@ -51,16 +57,22 @@ export class TestInstance extends Construct {
     }
     const zone = props.availabilityZone ?? "nova";
 
+    const port = new NetworkingPortV2(this, "Port", {
+      name: `${props.name}-port`,
+      networkId: props.network.networkId,
+      fixedIp: [{ subnetId: props.network.subnetId }],
+      securityGroupIds: props.securityGroupIds,
+      adminStateUp: true,
+    });
     this.instance = new ComputeInstanceV2(this, "Server", {
       name: props.name,
       imageName: props.imageName,
       flavorName: props.flavorName,
       availabilityZone: `${zone}:${props.host}`,
-      securityGroups: props.securityGroups ?? ["default"],
-      network: [{ uuid: props.network.networkId }],
+      network: [{ port: port.id }],
     });
-    const portId = this.instance.network.get(0).port;
-    const fixedIp = this.instance.network.get(0).fixedIpV4;
+    const portId = port.id;
+    const fixedIp = Fn.element(port.allFixedIps, 0);
 
     new TerraformOutput(this, "Host", { value: props.host, description: `compute host ${props.name} is pinned to` });
     new TerraformOutput(this, "FixedIp", { value: fixedIp, description: `fixed IP of ${props.name}` });
@@ -77,7 +89,8 @@ export class TestInstance extends Construct {
         const allocated = new NetworkingFloatingipV2(this, "FloatingIp", { pool: props.floatingIpPool.name });
         address = allocated.address;
       }
-      new NetworkingFloatingipAssociateV2(this, "FloatingIpAssociation", { floatingIp: address, portId });
+      // After the boot, as the runbook does (`server create --wait`, then `ip floating add`).
+      new NetworkingFloatingipAssociateV2(this, "FloatingIpAssociation", { floatingIp: address, portId, dependsOn: [this.instance] });
       this.floatingIp = address;
       new TerraformOutput(this, "FloatingIpAddress", { value: address, description: `floating IP of ${props.name}` });
     }

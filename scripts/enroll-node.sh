@@ -47,7 +47,7 @@ else
   IFS=',' read -r -a macs <<<"$NODE_MACS"
   for mac in "${macs[@]}"; do
     [ -n "$mac" ] || continue
-    found=$(openstack baremetal port list --address "$mac" -f value -c "Node UUID")
+    found=$(openstack baremetal port list --address "$mac" --long -f value -c "Node UUID")
     if [ -n "$found" ]; then
       uuid="$found"
       log "node with MAC $mac exists ($uuid): renaming it to $NODE_NAME"
@@ -114,7 +114,7 @@ fi
 IFS=',' read -r -a macs <<<"$NODE_MACS"
 for mac in "${macs[@]}"; do
   [ -n "$mac" ] || continue
-  owner=$(openstack baremetal port list --address "$mac" -f value -c "Node UUID")
+  owner=$(openstack baremetal port list --address "$mac" --long -f value -c "Node UUID")
   if [ -z "$owner" ]; then
     openstack baremetal port create "$mac" --node "$uuid" >/dev/null
     log "node $NODE_NAME: port $mac created"

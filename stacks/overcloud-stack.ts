@@ -75,7 +75,7 @@ export class OvercloudStack extends TerraformStack {
         network: networks[spec.network],
         host: spec.host,
         availabilityZone: spec.availabilityZone,
-        securityGroups: [rules.groupName],
+        securityGroupIds: [rules.groupId],
         floatingIpPool: spec.floatingIp ? networks[spec.floatingIp.pool] : undefined,
         floatingIpAddress: spec.floatingIp?.address,
       });

@@ -1,0 +1,56 @@
+/**
+ * The local OpenStack test bed (testbed/up) for integration tests. When it is
+ * not running, those tests are skipped with a message saying why and how to
+ * start it.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { projectRoot } from "../../lab/project-root";
+import { tofuAvailable } from "./tofu";
+
+export const TESTBED_DIR = process.env.LABCDK_TESTBED_DIR ?? path.join(os.homedir(), ".cache", "labcdk", "testbed");
+export const TESTBED_CLOUDS = path.join(TESTBED_DIR, "clouds.yaml");
+
+/** Environment (added to the process's) for anything that talks to the test bed: its clouds.yaml, Debian's python3 and openstack first. */
+export const testbedEnv: NodeJS.ProcessEnv = {
+  OS_CLIENT_CONFIG_FILE: TESTBED_CLOUDS,
+  PATH: `/usr/bin:/bin:${process.env.PATH ?? ""}`,
+  LABCDK_PROJECT_DIR: projectRoot(),
+  CHECKPOINT_DISABLE: "1",
+};
+
+function whyUnavailable(): string | undefined {
+  if (!tofuAvailable) return "OpenTofu is not built (tools/build-toolchain.sh)";
+  if (!fs.existsSync(TESTBED_CLOUDS)) return `${TESTBED_CLOUDS} does not exist: the test bed was never started (testbed/up)`;
+  const probe = spawnSync("/usr/bin/openstack", ["--os-cloud", "overcloud", "token", "issue", "-f", "value", "-c", "expires"], {
+    env: { ...process.env, ...testbedEnv },
+    encoding: "utf8",
+    timeout: 30000,
+  });
+  if (probe.status !== 0) return `the test bed does not answer (testbed/status; testbed/up): ${(probe.stderr || probe.error?.message || "").trim().split("\n").pop()}`;
+  return undefined;
+}
+
+export const testbedUnavailable = whyUnavailable();
+export const describeWithTestbed: jest.Describe = testbedUnavailable ? describe.skip : describe;
+if (testbedUnavailable) console.warn(`Integration tests against the OpenStack test bed SKIPPED: ${testbedUnavailable}`);
+
+/** `openstack --os-cloud CLOUD ARGS -f json`, parsed; throws with the client's message on failure. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function openstack(cloud: string, args: string[]): any {
+  const result = spawnSync("/usr/bin/openstack", ["--os-cloud", cloud, ...args, "-f", "json"], { env: { ...process.env, ...testbedEnv }, encoding: "utf8", timeout: 120000 });
+  if (result.status !== 0) throw new Error(`openstack ${args.join(" ")} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+/** Like `openstack`, but returns undefined when the command fails (e.g. "not found"). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function openstackMaybe(cloud: string, args: string[]): any | undefined {
+  try {
+    return openstack(cloud, args);
+  } catch {
+    return undefined;
+  }
+}
