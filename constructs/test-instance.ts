@@ -1,4 +1,4 @@
-import { Fn, TerraformOutput } from "cdktf";
+import { Fn, ITerraformDependable, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { ComputeInstanceV2 } from "../.gen/providers/openstack/compute-instance-v2";
 import { DataOpenstackNetworkingFloatingipV2 } from "../.gen/providers/openstack/data-openstack-networking-floatingip-v2";
@@ -46,6 +46,8 @@ export class TestInstance extends Construct {
   public readonly instance: ComputeInstanceV2;
   /** The floating IP address (resolved at apply time), when there is one. */
   public readonly floatingIp?: string;
+  /** The last resource of the instance: steps that move it wait for this. */
+  public readonly ready: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: TestInstanceProps) {
     super(scope, id);
@@ -77,6 +79,7 @@ export class TestInstance extends Construct {
     new TerraformOutput(this, "Host", { value: props.host, description: `compute host ${props.name} is pinned to` });
     new TerraformOutput(this, "FixedIp", { value: fixedIp, description: `fixed IP of ${props.name}` });
 
+    this.ready = this.instance;
     if (props.floatingIpPool) {
       let address: string;
       if (props.floatingIpAddress) {
@@ -90,8 +93,9 @@ export class TestInstance extends Construct {
         address = allocated.address;
       }
       // After the boot, as the runbook does (`server create --wait`, then `ip floating add`).
-      new NetworkingFloatingipAssociateV2(this, "FloatingIpAssociation", { floatingIp: address, portId, dependsOn: [this.instance] });
+      const association = new NetworkingFloatingipAssociateV2(this, "FloatingIpAssociation", { floatingIp: address, portId, dependsOn: [this.instance] });
       this.floatingIp = address;
+      this.ready = association;
       new TerraformOutput(this, "FloatingIpAddress", { value: address, description: `floating IP of ${props.name}` });
     }
   }

@@ -2,6 +2,7 @@ import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { ComputeFlavorV2 } from "../.gen/providers/openstack/compute-flavor-v2";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
+import { InstanceMigration } from "../constructs/instance-migration";
 import { LabRouter } from "../constructs/lab-router";
 import { SecurityRules } from "../constructs/security-rules";
 import { TenantNetwork } from "../constructs/tenant-network";
@@ -81,6 +82,15 @@ export class OvercloudStack extends TerraformStack {
       });
       if (createdFlavors.length > 0) instance.instance.dependsOn = createdFlavors.map((f) => f.fqn);
       instances[name] = instance;
+      if (spec.migration) {
+        new InstanceMigration(this, `Migration-${name}`, {
+          cloud: lab.clouds.overcloud,
+          instanceId: instance.instance.id,
+          targetHost: spec.migration.to,
+          kind: spec.migration.kind,
+          dependsOn: [instance.ready],
+        });
+      }
     }
     this.instances = instances;
   }

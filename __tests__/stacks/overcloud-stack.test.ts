@@ -14,8 +14,14 @@ describe("overcloud stack of the classroom lab", () => {
     expect(server.hypervisor_hostname).toBeUndefined();
     expect(server.image_name).toBe("small");
     expect(server.flavor_name).toBe("m2.small");
-    expect(server.security_groups).toEqual(["default"]);
-    expect(server.network[0].uuid).toMatch(/^\$\{data\.openstack_networking_network_v2\.Network-lab_privnet_Network_[0-9A-F]+\.id\}$/);
+    expect(server.network).toEqual([{ port: expect.stringMatching(/^\$\{openstack_networking_port_v2\.Instance-lab_test-nodes_Port_[0-9A-F]+\.id\}$/) }]);
+  });
+
+  test("the instance's port is on lab_privnet/lab_privsub, in the project's default group", () => {
+    const port = onlyResource(json, "openstack_networking_port_v2");
+    expect(port.network_id).toMatch(/^\$\{data\.openstack_networking_network_v2\.Network-lab_privnet_Network_[0-9A-F]+\.id\}$/);
+    expect(port.fixed_ip).toEqual([{ subnet_id: expect.stringMatching(/Network-lab_privnet_Subnet_[0-9A-F]+\.id\}$/) }]);
+    expect(port.security_group_ids).toEqual([expect.stringMatching(/^\$\{data\.openstack_networking_secgroup_v2\.SecurityRules_Group_[0-9A-F]+\.id\}$/)]);
   });
 
   test("the floating IP is the pre-allocated 172.25.250.51 of lab_pubnet, associated with the instance's port", () => {
@@ -23,7 +29,8 @@ describe("overcloud stack of the classroom lab", () => {
     expect(fip).toMatchObject({ address: "172.25.250.51", pool: "lab_pubnet" });
     const association = onlyResource(json, "openstack_networking_floatingip_associate_v2");
     expect(association.floating_ip).toMatch(/^\$\{data\.openstack_networking_floatingip_v2\..*\.address\}$/);
-    expect(association.port_id).toMatch(/^\$\{openstack_compute_instance_v2\..*\.network\[0\]\.port\}$/);
+    expect(association.port_id).toMatch(/^\$\{openstack_networking_port_v2\.Instance-lab_test-nodes_Port_[0-9A-F]+\.id\}$/);
+    expect(association.depends_on).toEqual([expect.stringMatching(/^openstack_compute_instance_v2\./)]);
     expect(json.resource.openstack_compute_instance_v2).not.toHaveProperty("openstack_compute_floatingip_associate_v2");
   });
 
@@ -45,9 +52,24 @@ describe("overcloud stack of the classroom lab", () => {
     const outputs = Object.entries(json.output).map(([id, o]: [string, any]) => [id.replace(/_[0-9A-F]{8}$/, ""), o.value]);
     expect(Object.fromEntries(outputs)).toEqual({
       "Instance-lab_test-nodes_Host": "overcloud-novacompute-0.localdomain",
-      "Instance-lab_test-nodes_FixedIp": expect.stringContaining("network[0].fixed_ip_v4"),
+      "Instance-lab_test-nodes_FixedIp": expect.stringMatching(/^\$\{element\(openstack_networking_port_v2\..*\.all_fixed_ips, 0\)\}$/),
       "Instance-lab_test-nodes_FloatingIpAddress": expect.stringContaining(".address}"),
     });
+  });
+
+  test("the desired migration: lab_test-nodes to compute 1, cold, after the floating IP is associated", () => {
+    const steps = Object.entries(json.resource.terraform_data);
+    expect(steps.map(([id]) => id.replace(/_[0-9A-F]{8}$/, ""))).toEqual(["Migration-lab_test-nodes_Migrate"]);
+    const [, step] = steps[0] as [string, any];
+    expect(step.input).toEqual({
+      OS_CLOUD: "overcloud",
+      INSTANCE_ID: expect.stringMatching(/^\$\{openstack_compute_instance_v2\.Instance-lab_test-nodes_Server_[0-9A-F]+\.id\}$/),
+      TARGET_HOST: "overcloud-novacompute-1.localdomain",
+      MIGRATION_KIND: "cold",
+      TIMEOUT_SECONDS: "900",
+    });
+    expect(step.depends_on).toEqual([expect.stringMatching(/^openstack_networking_floatingip_associate_v2\./)]);
+    expect(step.provisioner[0]["local-exec"].command).toMatch(/migrate-instance\.sh"$/);
   });
 
   test("snapshot (review tripwire)", () => {

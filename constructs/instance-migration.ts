@@ -1,0 +1,45 @@
+import { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { MigrationKind } from "../lab/schema";
+import { ScriptStep } from "./script-step";
+
+export interface InstanceMigrationProps {
+  /** `OS_CLOUD` of the overcloud. */
+  readonly cloud: string;
+  /** Server UUID (e.g. `ComputeInstanceV2.id`). */
+  readonly instanceId: string;
+  /** Compute host the instance should live on. */
+  readonly targetHost: string;
+  /** How it may move. @default "cold" */
+  readonly kind?: MigrationKind;
+  /** Bound of each wait (migrate, confirm). @default 900 */
+  readonly timeoutSeconds?: number;
+  /** Steps the migration waits for (e.g. the floating IP association). @default - none */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * "This instance lives on host X" (runbook Part 5): checks the target's
+ * compute service and free capacity (Placement) first, migrates, confirms
+ * and verifies; a no-op when the instance is already there. The instance's
+ * `availability_zone` keeps its boot host, and the provider compares only
+ * the zone part of it, so a plan after the move replaces nothing.
+ */
+export class InstanceMigration extends Construct {
+  public readonly step: ScriptStep;
+
+  constructor(scope: Construct, id: string, props: InstanceMigrationProps) {
+    super(scope, id);
+    this.step = new ScriptStep(this, "Migrate", {
+      script: "migrate-instance.sh",
+      dependsOn: props.dependsOn,
+      environment: {
+        OS_CLOUD: props.cloud,
+        INSTANCE_ID: props.instanceId,
+        TARGET_HOST: props.targetHost,
+        MIGRATION_KIND: props.kind ?? "cold",
+        TIMEOUT_SECONDS: String(props.timeoutSeconds ?? 900),
+      },
+    });
+  }
+}
