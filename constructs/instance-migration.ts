@@ -1,6 +1,6 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { MigrationKind } from "../lab/schema";
+import { MigrationKind, ReachabilityCheck } from "../lab/schema";
 import { ScriptStep } from "./script-step";
 
 export interface InstanceMigrationProps {
@@ -14,6 +14,10 @@ export interface InstanceMigrationProps {
   readonly kind?: MigrationKind;
   /** Bound of each wait (migrate, confirm). @default 900 */
   readonly timeoutSeconds?: number;
+  /** The instance's floating IP, checked again after the move. @default - no check */
+  readonly floatingIp?: string;
+  /** How that check is done (see `TestInstanceProps.reachabilityCheck`). @default "none" */
+  readonly reachabilityCheck?: ReachabilityCheck;
   /** Steps the migration waits for (e.g. the floating IP association). @default - none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -39,6 +43,7 @@ export class InstanceMigration extends Construct {
         TARGET_HOST: props.targetHost,
         MIGRATION_KIND: props.kind ?? "cold",
         TIMEOUT_SECONDS: String(props.timeoutSeconds ?? 900),
+        ...(props.floatingIp ? { FLOATING_IP: props.floatingIp, REACHABILITY_CHECK: props.reachabilityCheck ?? "none" } : {}),
       },
     });
   }

@@ -5,6 +5,8 @@ import { DataOpenstackNetworkingFloatingipV2 } from "../.gen/providers/openstack
 import { NetworkingFloatingipAssociateV2 } from "../.gen/providers/openstack/networking-floatingip-associate-v2";
 import { NetworkingFloatingipV2 } from "../.gen/providers/openstack/networking-floatingip-v2";
 import { NetworkingPortV2 } from "../.gen/providers/openstack/networking-port-v2";
+import { ReachabilityCheck } from "../lab/schema";
+import { ScriptStep } from "./script-step";
 import { TenantNetwork } from "./tenant-network";
 
 export interface TestInstanceProps {
@@ -26,6 +28,14 @@ export interface TestInstanceProps {
   readonly floatingIpPool?: TenantNetwork;
   /** A pre-allocated floating IP to use (looked up by address). @default - one is allocated from the pool */
   readonly floatingIpAddress?: string;
+  /**
+   * Check after association that the instance answers on its floating IP:
+   * "ping", or "api" (floating IP bound to the port, instance ACTIVE; no packet sent).
+   * @default "ping"
+   */
+  readonly reachabilityCheck?: ReachabilityCheck;
+  /** `OS_CLOUD` of the overcloud (for the reachability check). */
+  readonly cloud: string;
 }
 
 /**
@@ -96,6 +106,14 @@ export class TestInstance extends Construct {
       const association = new NetworkingFloatingipAssociateV2(this, "FloatingIpAssociation", { floatingIp: address, portId, dependsOn: [this.instance] });
       this.floatingIp = address;
       this.ready = association;
+      const check = props.reachabilityCheck ?? "ping";
+      if (check !== "none") {
+        this.ready = new ScriptStep(this, "Reachability", {
+          script: "check-reachability.sh",
+          dependsOn: [association],
+          environment: { OS_CLOUD: props.cloud, INSTANCE_ID: this.instance.id, FLOATING_IP: address, REACHABILITY_CHECK: check },
+        });
+      }
       new TerraformOutput(this, "FloatingIpAddress", { value: address, description: `floating IP of ${props.name}` });
     }
   }

@@ -131,6 +131,7 @@ export const FlavorSchema = z
   .strict();
 
 export const MIGRATION_KINDS = ["cold", "live", "block-live"] as const;
+export const REACHABILITY_CHECKS = ["ping", "api", "none"] as const;
 
 export const MigrationSchema = z
   .object({
@@ -158,6 +159,12 @@ export const InstanceSchema = z
     /** Compute host the instance is booted on (`--availability-zone nova:HOST`). */
     host: hostName,
     floatingIp: FloatingIpSchema.optional(),
+    /**
+     * How to check the instance answers on its floating IP after association
+     * and after a migration: ping (the runbook's), api (what the API can
+     * prove, no packet sent; for clouds without a data plane), none.
+     */
+    reachabilityCheck: z.enum(REACHABILITY_CHECKS).default("ping"),
     migration: MigrationSchema.optional(),
   })
   .strict();
@@ -187,3 +194,4 @@ export type Instance = z.infer<typeof InstanceSchema>;
 export type Migration = z.infer<typeof MigrationSchema>;
 export type OvercloudDialect = (typeof OVERCLOUD_DIALECTS)[number];
 export type MigrationKind = (typeof MIGRATION_KINDS)[number];
+export type ReachabilityCheck = (typeof REACHABILITY_CHECKS)[number];

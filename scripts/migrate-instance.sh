@@ -29,6 +29,8 @@ Environment (set by the stack):
   MIGRATION_KIND     cold | live | block-live
   TIMEOUT_SECONDS    bound of each wait (default 900)
   POLL_SECONDS       poll interval (default 5)
+  FLOATING_IP, REACHABILITY_CHECK   optional: after the move, run
+                     check-reachability.sh (ping | api | none)
 USAGE
 }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
@@ -128,3 +130,6 @@ for port in $ports; do
   [ -n "$fip" ] && log "$name: floating IP $fip still on port $port (API check; no ping from here)"
 done
 log "$name: now on $TARGET_HOST, migration $record"
+if [ -n "${FLOATING_IP:-}" ] && [ "${REACHABILITY_CHECK:-none}" != "none" ]; then
+  bash "$here/check-reachability.sh"
+fi

@@ -79,6 +79,8 @@ export class OvercloudStack extends TerraformStack {
         securityGroupIds: [rules.groupId],
         floatingIpPool: spec.floatingIp ? networks[spec.floatingIp.pool] : undefined,
         floatingIpAddress: spec.floatingIp?.address,
+        reachabilityCheck: spec.reachabilityCheck,
+        cloud: lab.clouds.overcloud,
       });
       if (createdFlavors.length > 0) instance.instance.dependsOn = createdFlavors.map((f) => f.fqn);
       instances[name] = instance;
@@ -88,6 +90,8 @@ export class OvercloudStack extends TerraformStack {
           instanceId: instance.instance.id,
           targetHost: spec.migration.to,
           kind: spec.migration.kind,
+          floatingIp: instance.floatingIp,
+          reachabilityCheck: spec.reachabilityCheck,
           dependsOn: [instance.ready],
         });
       }

@@ -1,17 +1,30 @@
 /**
  * The overcloud stack of the test-bed lab applied by OpenTofu with the real
- * provider against real Nova and Neutron: the instance pinned to compute-0
- * with a floating IP from lab_pubnet; a second plan is empty; destroy leaves
- * no port or floating IP behind.
+ * provider against real Nova, Neutron and Placement: the instance boots
+ * pinned to compute-0 with a floating IP from lab_pubnet, then moves to
+ * compute-1 as the lab says (cold migration, capacity checked, confirmed);
+ * a second plan is empty; the migration script refuses a disabled or full
+ * target without touching the instance; destroy leaves nothing behind.
  */
+import { spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import * as path from "node:path";
+import { projectRoot } from "../../lab/project-root";
 import { synthLabToDisk, TESTBED_LAB } from "../helpers/synth";
 import { describeWithTestbed, openstack, openstackMaybe, testbedEnv } from "../helpers/testbed";
 import { tofu } from "../helpers/tofu";
 
+const MIGRATE = path.join(projectRoot(), "scripts", "migrate-instance.sh");
+
 describeWithTestbed("overcloud stack on the test bed", () => {
   const dir = path.join(synthLabToDisk(TESTBED_LAB), "stacks", "testbed-overcloud");
   const run = (args: string[]) => tofu(dir, [...args, "-input=false", "-no-color"], testbedEnv);
+  const host = () => openstack("overcloud", ["server", "show", serverId])["OS-EXT-SRV-ATTR:host"];
+  const migrate = (targetHost: string) =>
+    spawnSync("bash", [MIGRATE], {
+      encoding: "utf8",
+      env: { ...process.env, ...testbedEnv, OS_CLOUD: "overcloud", INSTANCE_ID: serverId, TARGET_HOST: targetHost, MIGRATION_KIND: "cold", POLL_SECONDS: "2", TIMEOUT_SECONDS: "300" },
+    });
   let serverId = "";
   let floatingIpId = "";
 
@@ -20,7 +33,7 @@ describeWithTestbed("overcloud stack on the test bed", () => {
   });
 
   afterAll(() => {
-    // Whatever a failed test left: never leave the test bed dirty.
+    openstackMaybe("overcloud", ["compute", "service", "set", "--enable", "compute-0", "nova-compute"]);
     try {
       run(["destroy", "-auto-approve"]);
     } catch (error) {
@@ -28,33 +41,81 @@ describeWithTestbed("overcloud stack on the test bed", () => {
     }
   });
 
-  test("apply: lab_test-nodes ACTIVE on compute-0, its port holding a floating IP from lab_pubnet", () => {
-    run(["apply", "-auto-approve"]);
+  test("apply: lab_test-nodes boots on compute-0 with a floating IP from lab_pubnet, then lives on compute-1", () => {
+    const apply = run(["apply", "-auto-approve"]);
+    expect(apply.stdout).toContain("check ran: API only (floating IP bound to the instance's port, instance ACTIVE); no ICMP was sent");
+    expect(apply.stdout).toMatch(/lab_test-nodes: compute-0 → compute-1 \(cold\)/);
+    expect(apply.stdout).toMatch(/target compute-1 free: \d+ VCPU, \d+ MB RAM, \d+ GB disk; flavor needs 2 VCPU, 1024 MB, 11 GB/);
     const server = openstack("overcloud", ["server", "show", "lab_test-nodes"]);
     serverId = server.id;
     expect(server.status).toBe("ACTIVE");
-    expect(server["OS-EXT-SRV-ATTR:host"]).toBe("compute-0");
-    expect(server["OS-EXT-AZ:availability_zone"]).toBe("nova");
+    expect(server["OS-EXT-SRV-ATTR:host"]).toBe("compute-1");
+
+    const migrations = openstack("overcloud", ["--os-compute-api-version", "2.59", "server", "migration", "list", "--server", server.id]);
+    expect(migrations).toEqual([expect.objectContaining({ "Source Compute": "compute-0", "Dest Compute": "compute-1", Status: "confirmed" })]);
 
     const ports = openstack("overcloud", ["port", "list", "--device-id", server.id]);
     expect(ports).toHaveLength(1);
     const fips = openstack("overcloud", ["floating", "ip", "list", "--port", ports[0].ID]);
     expect(fips).toHaveLength(1);
-    const pubnet = openstack("overcloud", ["network", "show", "lab_pubnet"]);
-    expect(fips[0]["Floating Network"]).toBe(pubnet.id);
-
     floatingIpId = fips[0].ID;
+    expect(fips[0]["Floating Network"]).toBe(openstack("overcloud", ["network", "show", "lab_pubnet"]).id);
+
     const outputs = JSON.parse(tofu(dir, ["output", "-json", "-no-color"], testbedEnv).stdout);
     const byName = (suffix: string) => Object.entries(outputs).find(([k]) => k.includes(suffix))?.[1] as { value: string };
     expect(byName("FloatingIpAddress").value).toBe(fips[0]["Floating IP Address"]);
-    expect(byName("_Host_").value).toBe("compute-0");
     expect(byName("FixedIp").value).toBe(ports[0]["Fixed IP Addresses"][0].ip_address);
   });
 
-  test("a second plan shows no changes", () => {
+  test("a second plan after the migration shows no changes: nothing is replaced", () => {
     const plan = run(["plan", "-detailed-exitcode"]);
     expect(plan.status).toBe(0);
     expect(plan.stdout).toContain("No changes.");
+  });
+
+  test("migrating to the host it is on is a no-op", () => {
+    const result = migrate("compute-1");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("lab_test-nodes is already on compute-1; nothing to do");
+  });
+
+  test("a disabled target is refused before anything moves", () => {
+    openstack("overcloud", ["compute", "service", "set", "--disable", "compute-0", "nova-compute"]);
+    try {
+      const result = migrate("compute-0");
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("target compute-0 nova-compute is disabled/up (must be enabled/up); nothing moved");
+      expect(host()).toBe("compute-1");
+    } finally {
+      openstack("overcloud", ["compute", "service", "set", "--enable", "compute-0", "nova-compute"]);
+    }
+  });
+
+  test("a target without room for the flavor is refused with the numbers, before anything moves", () => {
+    // Take all but 512 MB of compute-0's memory with a Placement allocation of our own.
+    const provider = openstack("overcloud", ["resource", "provider", "list", "--name", "compute-0"])[0].uuid;
+    const inventory = openstack("overcloud", ["resource", "provider", "inventory", "show", provider, "MEMORY_MB"]);
+    const usage = openstack("overcloud", ["resource", "provider", "usage", "show", provider]).find((u: any) => u.resource_class === "MEMORY_MB").usage;
+    const capacity = Math.floor(inventory.total * inventory.allocation_ratio) - inventory.reserved;
+    const consumer = randomUUID();
+    openstack("overcloud", ["resource", "provider", "allocation", "set", consumer, "--project-id", randomUUID(), "--user-id", randomUUID(), "--allocation", `rp=${provider},MEMORY_MB=${capacity - usage - 512}`]);
+    try {
+      const result = migrate("compute-0");
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/target compute-0 lacks room for lab_test-nodes \(free \d+ VCPU \/ 512 MB \/ \d+ GB, needs 2 \/ 1024 \/ 11\); nothing moved/);
+      expect(host()).toBe("compute-1");
+    } finally {
+      spawnSync("/usr/bin/openstack", ["--os-cloud", "overcloud", "resource", "provider", "allocation", "delete", consumer], { env: { ...process.env, ...testbedEnv } });
+    }
+  });
+
+  test("and back: cold migration compute-1 → compute-0, confirmed, floating IP still on the port", () => {
+    const result = migrate("compute-0");
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("now on compute-0, migration confirmed");
+    expect(result.stdout).toMatch(/floating IP [\d.]+ still on port/);
+    expect(host()).toBe("compute-0");
   });
 
   test("destroy leaves no server, port or floating IP behind", () => {

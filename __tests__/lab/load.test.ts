@@ -79,6 +79,7 @@ describe("the built-in classroom lab", () => {
       availabilityZone: "nova",
       host: "overcloud-novacompute-0.localdomain",
       floatingIp: { pool: "lab_pubnet", address: "172.25.250.51" },
+      reachabilityCheck: "ping",
       migration: { to: "overcloud-novacompute-1.localdomain", kind: "cold" },
     });
     expect(lab.flavors["m2.small"]).toEqual({ vcpus: 2, ramMb: 1024, diskGb: 10, swapMb: 1024, create: false });

@@ -57,19 +57,34 @@ describe("overcloud stack of the classroom lab", () => {
     });
   });
 
-  test("the desired migration: lab_test-nodes to compute 1, cold, after the floating IP is associated", () => {
-    const steps = Object.entries(json.resource.terraform_data);
-    expect(steps.map(([id]) => id.replace(/_[0-9A-F]{8}$/, ""))).toEqual(["Migration-lab_test-nodes_Migrate"]);
-    const [, step] = steps[0] as [string, any];
-    expect(step.input).toEqual({
+  const step = (prefix: string): any => {
+    const found = Object.entries(json.resource.terraform_data).filter(([id]) => id.startsWith(prefix));
+    expect(found).toHaveLength(1);
+    return found[0][1];
+  };
+  const fipAddress = expect.stringMatching(/^\$\{data\.openstack_networking_floatingip_v2\..*\.address\}$/);
+  const serverId = expect.stringMatching(/^\$\{openstack_compute_instance_v2\.Instance-lab_test-nodes_Server_[0-9A-F]+\.id\}$/);
+
+  test("after association, the runbook's ping of the floating IP, as a step", () => {
+    const check = step("Instance-lab_test-nodes_Reachability_");
+    expect(check.input).toEqual({ OS_CLOUD: "overcloud", INSTANCE_ID: serverId, FLOATING_IP: fipAddress, REACHABILITY_CHECK: "ping" });
+    expect(check.depends_on).toEqual([expect.stringMatching(/^openstack_networking_floatingip_associate_v2\./)]);
+    expect(check.provisioner[0]["local-exec"].command).toMatch(/check-reachability\.sh"$/);
+  });
+
+  test("the desired migration: lab_test-nodes to compute 1, cold, after the reachability check, checked again after", () => {
+    const migrate = step("Migration-lab_test-nodes_Migrate_");
+    expect(migrate.input).toEqual({
       OS_CLOUD: "overcloud",
-      INSTANCE_ID: expect.stringMatching(/^\$\{openstack_compute_instance_v2\.Instance-lab_test-nodes_Server_[0-9A-F]+\.id\}$/),
+      INSTANCE_ID: serverId,
       TARGET_HOST: "overcloud-novacompute-1.localdomain",
       MIGRATION_KIND: "cold",
       TIMEOUT_SECONDS: "900",
+      FLOATING_IP: fipAddress,
+      REACHABILITY_CHECK: "ping",
     });
-    expect(step.depends_on).toEqual([expect.stringMatching(/^openstack_networking_floatingip_associate_v2\./)]);
-    expect(step.provisioner[0]["local-exec"].command).toMatch(/migrate-instance\.sh"$/);
+    expect(migrate.depends_on).toEqual([expect.stringMatching(/^terraform_data\.Instance-lab_test-nodes_Reachability_/)]);
+    expect(migrate.provisioner[0]["local-exec"].command).toMatch(/migrate-instance\.sh"$/);
   });
 
   test("snapshot (review tripwire)", () => {
