@@ -35,7 +35,10 @@ function whyUnavailable(): string | undefined {
 
 export const testbedUnavailable = whyUnavailable();
 export const describeWithTestbed: jest.Describe = testbedUnavailable ? describe.skip : describe;
-if (testbedUnavailable) console.warn(`Integration tests against the OpenStack test bed SKIPPED: ${testbedUnavailable}`);
+if (testbedUnavailable) {
+  if (process.env.LABCDK_REQUIRE_TESTBED) throw new Error(`LABCDK_REQUIRE_TESTBED is set but ${testbedUnavailable}`);
+  console.warn(`Integration tests against the OpenStack test bed SKIPPED: ${testbedUnavailable}`);
+}
 
 /** `openstack --os-cloud CLOUD ARGS -f json`, parsed; throws with the client's message on failure. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -53,4 +56,10 @@ export function openstackMaybe(cloud: string, args: string[]): any | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** An `openstack` command that prints no table (set, delete, ...); throws with the client's message on failure. */
+export function openstackAction(cloud: string, args: string[]): void {
+  const result = spawnSync("/usr/bin/openstack", ["--os-cloud", cloud, ...args], { env: { ...process.env, ...testbedEnv }, encoding: "utf8", timeout: 120000 });
+  if (result.status !== 0) throw new Error(`openstack ${args.join(" ")} failed: ${result.stderr}`);
 }

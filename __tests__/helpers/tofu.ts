@@ -17,7 +17,9 @@ export const tofuAvailable = fs.existsSync(TOFU) && fs.existsSync(TOFU_CONFIG);
 /** `describe` when the toolchain is built, `describe.skip` with a note otherwise. */
 export const describeWithTofu: jest.Describe = tofuAvailable ? describe : describe.skip;
 if (!tofuAvailable) {
-  console.warn(`OpenTofu tests SKIPPED: ${TOFU} is missing. Build it with tools/build-toolchain.sh (needs Go; CI does this).`);
+  const why = `${TOFU} is missing. Build it with tools/build-toolchain.sh (needs Go; CI does this).`;
+  if (process.env.LABCDK_REQUIRE_TOFU) throw new Error(`LABCDK_REQUIRE_TOFU is set but ${why}`);
+  console.warn(`OpenTofu tests SKIPPED: ${why}`);
 }
 
 /** Runs tofu in `dir` with the project's provider mirror and no network; throws with tofu's output on failure. */

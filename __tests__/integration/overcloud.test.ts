@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { projectRoot } from "../../lab/project-root";
 import { synthLabToDisk, TESTBED_LAB } from "../helpers/synth";
-import { describeWithTestbed, openstack, openstackMaybe, testbedEnv } from "../helpers/testbed";
+import { describeWithTestbed, openstack, openstackAction, openstackMaybe, testbedEnv } from "../helpers/testbed";
 import { tofu } from "../helpers/tofu";
 
 const MIGRATE = path.join(projectRoot(), "scripts", "migrate-instance.sh");
@@ -33,7 +33,11 @@ describeWithTestbed("overcloud stack on the test bed", () => {
   });
 
   afterAll(() => {
-    openstackMaybe("overcloud", ["compute", "service", "set", "--enable", "compute-0", "nova-compute"]);
+    try {
+      openstackAction("overcloud", ["compute", "service", "set", "--enable", "compute-0", "nova-compute"]);
+    } catch {
+      // the test that disables it re-enables it too
+    }
     try {
       run(["destroy", "-auto-approve"]);
     } catch (error) {
@@ -80,14 +84,14 @@ describeWithTestbed("overcloud stack on the test bed", () => {
   });
 
   test("a disabled target is refused before anything moves", () => {
-    openstack("overcloud", ["compute", "service", "set", "--disable", "compute-0", "nova-compute"]);
+    openstackAction("overcloud", ["compute", "service", "set", "--disable", "compute-0", "nova-compute"]);
     try {
       const result = migrate("compute-0");
       expect(result.status).toBe(1);
       expect(result.stderr).toContain("target compute-0 nova-compute is disabled/up (must be enabled/up); nothing moved");
       expect(host()).toBe("compute-1");
     } finally {
-      openstack("overcloud", ["compute", "service", "set", "--enable", "compute-0", "nova-compute"]);
+      openstackAction("overcloud", ["compute", "service", "set", "--enable", "compute-0", "nova-compute"]);
     }
   });
 
@@ -97,15 +101,20 @@ describeWithTestbed("overcloud stack on the test bed", () => {
     const inventory = openstack("overcloud", ["resource", "provider", "inventory", "show", provider, "MEMORY_MB"]);
     const usage = openstack("overcloud", ["resource", "provider", "usage", "show", provider]).find((u: any) => u.resource_class === "MEMORY_MB").usage;
     const capacity = Math.floor(inventory.total * inventory.allocation_ratio) - inventory.reserved;
-    const consumer = randomUUID();
-    openstack("overcloud", ["resource", "provider", "allocation", "set", consumer, "--project-id", randomUUID(), "--user-id", randomUUID(), "--allocation", `rp=${provider},MEMORY_MB=${capacity - usage - 512}`]);
+    // One allocation may not exceed max_unit: take the memory in as many consumers as that needs.
+    const consumers: string[] = [];
     try {
+      for (let left = capacity - usage - 512; left > 0; left -= inventory.max_unit) {
+        const consumer = randomUUID();
+        consumers.push(consumer);
+        openstackAction("overcloud", ["resource", "provider", "allocation", "set", consumer, "--project-id", randomUUID(), "--user-id", randomUUID(), "--allocation", `rp=${provider},MEMORY_MB=${Math.min(left, inventory.max_unit)}`]);
+      }
       const result = migrate("compute-0");
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(/target compute-0 lacks room for lab_test-nodes \(free \d+ VCPU \/ 512 MB \/ \d+ GB, needs 2 \/ 1024 \/ 11\); nothing moved/);
       expect(host()).toBe("compute-1");
     } finally {
-      spawnSync("/usr/bin/openstack", ["--os-cloud", "overcloud", "resource", "provider", "allocation", "delete", consumer], { env: { ...process.env, ...testbedEnv } });
+      for (const consumer of consumers) openstackAction("overcloud", ["resource", "provider", "allocation", "delete", consumer]);
     }
   });
 

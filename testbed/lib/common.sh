@@ -1,5 +1,6 @@
 # Shared settings and helpers for the testbed commands (sourced, not run).
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # settings used by the scripts that source this
 
 TESTBED_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=${LABCDK_TESTBED_DIR:-$HOME/.cache/labcdk/testbed}
@@ -35,11 +36,9 @@ SERVICES=(mariadb epmd rabbitmq keystone glance placement neutron
 
 # Every process gets this clean environment: no pyenv, no proxies, and a
 # marker that lets `down` find anything we started.
-clean_env() {
-  env -i HOME="$DATA/home" PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin \
-    LANG=C.UTF-8 LC_ALL=C.UTF-8 LABCDK_TESTBED="$STATE" \
-    PYTHONPATH="$STATE/python" "$@"
-}
+clean_env() { env -i "${CLEAN_ENV[@]}" "$@"; }
+CLEAN_ENV=(HOME="$DATA/home" PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
+  LANG=C.UTF-8 LC_ALL=C.UTF-8 LABCDK_TESTBED="$STATE" PYTHONPATH="$STATE/python")
 
 say() { printf 'testbed: %s\n' "$*"; }
 die() { printf 'testbed: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -49,17 +48,22 @@ pidfile() { echo "$RUN/$1.pid"; }
 # is_running NAME: the recorded process (group leader) is alive.
 is_running() {
   local f; f=$(pidfile "$1")
-  [[ -s $f ]] && kill -0 "$(cat "$f")" 2>/dev/null
+  [[ -s $f ]] || return 1
+  local pid; pid=$(cat "$f")
+  kill -0 "$pid" 2>/dev/null && [[ $(ps -o pgid= -p "$pid" | tr -d ' ') == "$pid" ]]
 }
 
 # start_bg NAME CMD...: run CMD in its own session (process group = pid),
 # in the clean environment, output to $LOG/NAME.log, pid in $RUN/NAME.pid.
 start_bg() {
-  local name=$1; shift
+  local name=$1 pid; shift
   if is_running "$name"; then return 0; fi
   date -u +%s >"$RUN/$name.started"
-  clean_env setsid "$@" </dev/null >>"$LOG/$name.log" 2>&1 &
-  echo $! >"$(pidfile "$name")"
+  # exec: $! is the process itself; setsid makes it a group leader (pgid=pid)
+  # so `down` can signal the whole group (workers, erlang helpers...).
+  ( exec env -i "${CLEAN_ENV[@]}" setsid "$@" ) </dev/null >>"$LOG/$name.log" 2>&1 &
+  pid=$!
+  echo "$pid" >"$(pidfile "$name")"
 }
 
 # wait_for DESC TIMEOUT CMD...: poll CMD every 2 s, progress line every 10 s.

@@ -47,7 +47,7 @@ keystone_setup() {
 }
 
 nova_setup() {
-  local m=("$BIN/nova-manage" --config-file "$ETC/nova/nova.conf")
+  local m=("$BIN/nova-manage" "${NOVA_CTL_CONF[@]}")
   clean_env "${m[@]}" api_db sync
   clean_env "${m[@]}" cell_v2 map_cell0 \
     --database_connection "mysql+pymysql://$DB_USER:$DB_PASS@$HOST:$PORT_MYSQL/nova_cell0"

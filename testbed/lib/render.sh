@@ -25,7 +25,9 @@ render() {
 }
 
 render_all() {
+  # shellcheck disable=SC2034  # read through ${!v} in render
   DB_URL="mysql+pymysql://$DB_USER:$DB_PASS@$HOST:$PORT_MYSQL"
+  # shellcheck disable=SC2034
   AMQP_URL="rabbit://guest:guest@$HOST:$PORT_AMQP/"
   render my.cnf "$ETC/mariadb/my.cnf"
   render rabbitmq.conf "$ETC/rabbitmq/rabbitmq.conf"
@@ -39,6 +41,7 @@ render_all() {
   render ml2_conf.ini "$ETC/neutron/ml2_conf.ini"
   render neutron-api-paste.ini "$ETC/neutron/api-paste.ini"
   render nova.conf "$ETC/nova/nova.conf" SERVICE_USER=nova
+  render nova-controller.conf "$ETC/nova/nova-controller.conf"
   render nova-api-paste.ini "$ETC/nova/api-paste.ini"
   render nova-compute.conf "$ETC/nova/nova-compute-0.conf" COMPUTE_HOST=compute-0
   render nova-compute.conf "$ETC/nova/nova-compute-1.conf" COMPUTE_HOST=compute-1

@@ -33,27 +33,33 @@ def log(msg):
     print('testbed: seed: ' + msg, flush=True)
 
 
+def first(items):
+    return next(iter(items), None)
+
+
 def identity(conn):
+    # Lists filtered by name, not find_*: those try GET by id first and
+    # fill keystone.log with 404 tracebacks.
     idt = conn.identity
     for role in ('service', 'member', 'reader'):
-        if not idt.find_role(role):
+        if not first(idt.roles(name=role)):
             idt.create_role(name=role)
             log('role %s' % role)
-    domain = idt.find_domain('default')
-    project = idt.find_project('service', domain_id=domain.id)
+    domain_id = 'default'
+    project = first(idt.projects(name='service', domain_id=domain_id))
     if not project:
-        project = idt.create_project(name='service', domain_id=domain.id,
+        project = idt.create_project(name='service', domain_id=domain_id,
                                      description='testbed service users')
-    roles = [idt.find_role('admin'), idt.find_role('service')]
+    roles = [first(idt.roles(name='admin')), first(idt.roles(name='service'))]
     for name, stype, url in SERVICES:
-        user = idt.find_user(name, domain_id=domain.id)
+        user = first(idt.users(name=name, domain_id=domain_id))
         if not user:
             user = idt.create_user(name=name, password=SERVICE_PASS,
-                                   domain_id=domain.id,
+                                   domain_id=domain_id,
                                    default_project_id=project.id)
         for role in roles:
             idt.assign_project_role_to_user(project, user, role)
-        svc = next(iter(idt.services(type=stype)), None)
+        svc = first(idt.services(type=stype))
         if not svc:
             svc = idt.create_service(name=name, type=stype, enabled=True)
         have = {e.interface for e in idt.endpoints(service_id=svc.id)}

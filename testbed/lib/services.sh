@@ -19,6 +19,8 @@ start_uwsgi() { # start_uwsgi NAME PORT WSGI_FILE ENV=VALUE
     --need-app --disable-logging
 }
 
+NOVA_CTL_CONF=(--config-file "$ETC/nova/nova.conf" --config-file "$ETC/nova/nova-controller.conf")
+
 start_service() {
   local name=$1
   case $name in
@@ -30,8 +32,8 @@ start_service() {
     glance) start_bg glance "$BIN/glance-api" --config-file "$ETC/glance/glance-api.conf" ;;
     neutron) start_bg neutron "$BIN/neutron-server" --config-file "$ETC/neutron/neutron.conf" \
                --config-file "$ETC/neutron/ml2_conf.ini" ;;
-    nova-api) start_bg nova-api "$BIN/nova-api-os-compute" --config-file "$ETC/nova/nova.conf" ;;
-    nova-conductor|nova-scheduler) start_bg "$name" "$BIN/$name" --config-file "$ETC/nova/nova.conf" ;;
+    nova-api) start_bg nova-api "$BIN/nova-api-os-compute" "${NOVA_CTL_CONF[@]}" ;;
+    nova-conductor|nova-scheduler) start_bg "$name" "$BIN/$name" "${NOVA_CTL_CONF[@]}" ;;
     nova-compute-[01]) start_bg "$name" "$BIN/nova-compute" --config-file "$ETC/nova/nova.conf" \
                --config-file "$ETC/nova/$name.conf" ;;
     ironic) start_bg ironic "$BIN/ironic" --config-file "$ETC/ironic/ironic.conf" ;;
@@ -52,33 +54,43 @@ service_ready() {
   esac
 }
 
-# stop_service NAME: TERM the process group, wait (bounded), then KILL.
-stop_service() {
-  local name=$1 f pid i
-  f=$(pidfile "$name")
-  [[ -s $f ]] || return 0
-  pid=$(cat "$f")
-  if kill -0 -- "-$pid" 2>/dev/null; then
-    kill -TERM -- "-$pid" 2>/dev/null || true
-    for ((i = 0; i < 40; i++)); do
-      kill -0 -- "-$pid" 2>/dev/null || break
-      sleep 0.5
-    done
-    if kill -0 -- "-$pid" 2>/dev/null; then
-      say "  $name did not stop in 20s, killing"
-      kill -KILL -- "-$pid" 2>/dev/null || true
-      sleep 1
+# stop_services NAME...: TERM their process groups together, wait up to
+# 20 s for all of them, then KILL what is left.
+stop_services() {
+  local name f i pids=() alive
+  for name in "$@"; do
+    f=$(pidfile "$name")
+    [[ -s $f ]] || continue
+    if is_running "$name"; then
+      say "stopping $name (pid $(cat "$f"))"
+      pids+=("$(cat "$f")")
+      kill -TERM -- "-$(cat "$f")" 2>/dev/null || true
     fi
-  fi
-  rm -f "$f" "$RUN/$name.started"
+  done
+  for ((i = 0; i < 40; i++)); do
+    alive=()
+    for f in "${pids[@]}"; do kill -0 -- "-$f" 2>/dev/null && alive+=("$f"); done
+    [[ ${#alive[@]} -eq 0 ]] && break
+    sleep 0.5
+  done
+  for f in "${alive[@]}"; do
+    say "  process group $f did not stop in 20s, killing"
+    kill -KILL -- "-$f" 2>/dev/null || true
+  done
+  for name in "$@"; do rm -f "$(pidfile "$name")" "$RUN/$name.started"; done
 }
 
-# Pids of any process carrying our marker (started by the testbed).
+# Pids of any process started by the testbed: the marker in its environment
+# (a process that rewrites its title loses it), or one of our launchers or
+# configs in its command line.
 marked_pids() {
+  { marked_by_env; pgrep -f -- "$STATE/(bin|etc)/" || true; } | { grep -vx "$$" || true; } | sort -un
+}
+marked_by_env() {
   local d
   for d in /proc/[0-9]*; do
     [[ ${d#/proc/} == "$$" ]] && continue
-    if tr '\0' '\n' <"$d/environ" 2>/dev/null | grep -qxF "LABCDK_TESTBED=$STATE"; then
+    if { tr '\0' '\n' <"$d/environ"; } 2>/dev/null | grep -qxF "LABCDK_TESTBED=$STATE"; then
       echo "${d#/proc/}"
     fi
   done
