@@ -22,6 +22,13 @@ export interface BaremetalNodeProps {
   readonly introspectionTimeoutSeconds?: number;
   /** Poll interval of the introspection wait. @default 10 */
   readonly introspectionPollSeconds?: number;
+  /**
+   * Introspections at once on the machine that applies, across all nodes
+   * (flock slots). Terraform's `-parallelism` (default 10) also bounds how
+   * many steps run at once: raise it to use more slots.
+   * @default 20
+   */
+  readonly introspectionConcurrency?: number;
 }
 
 /**
@@ -65,6 +72,7 @@ export class BaremetalNode extends Construct {
         DEPLOY_RAMDISK_ID: props.deployRamdiskId,
         INTROSPECTION_TIMEOUT_SECONDS: String(props.introspectionTimeoutSeconds ?? 1800),
         INTROSPECTION_POLL_SECONDS: String(props.introspectionPollSeconds ?? 10),
+        INTROSPECTION_CONCURRENCY: String(props.introspectionConcurrency ?? 20),
       },
     });
     this.tag = new ScriptStep(this, "Tag", {

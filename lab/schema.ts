@@ -48,6 +48,8 @@ export const BaremetalSchema = z
     /** Introspection wait: the whole wait and the poll interval. */
     introspectionTimeoutSeconds: z.number().int().positive().default(1800),
     introspectionPollSeconds: z.number().int().positive().default(10),
+    /** Introspections at once on the applying machine (TripleO's default: 20). Terraform's -parallelism (default 10) bounds it too. */
+    introspectionConcurrency: z.number().int().positive().default(20),
     /** Per-node settings, keyed by node name. */
     nodes: z.record(safeName("node name"), BaremetalNodeSettingsSchema).default({}),
   })

@@ -21,24 +21,5 @@ USAGE
 }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 require_env OS_CLOUD NODE_NAME NODE_CAPABILITIES
-export OS_CLOUD
-
-current=$(openstack baremetal node show "$NODE_NAME" -f json | json_get properties.capabilities)
-merged=$(CURRENT="$current" WANTED="$NODE_CAPABILITIES" python3 -c '
-import os
-def pairs(text):
-    result = {}
-    for pair in filter(None, (p.strip() for p in text.split(","))):
-        key, _, value = pair.partition(":")
-        result[key] = value
-    return result
-merged = pairs(os.environ["CURRENT"])
-merged.update(pairs(os.environ["WANTED"]))
-print(",".join(f"{k}:{v}" for k, v in merged.items()))
-')
-if [ "$merged" = "$current" ]; then
-  log "node $NODE_NAME already has capabilities \"$current\"; nothing to do"
-  exit 0
-fi
-openstack baremetal node set "$NODE_NAME" --property "capabilities=$merged"
-log "node $NODE_NAME: capabilities \"${current}\" → \"$merged\""
+python=$(sdk_python)
+exec "$python" "$here/lib/ironic_node.py" tag

@@ -20,20 +20,5 @@ USAGE
 }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 require_env OS_CLOUD NODE_NAME
-export OS_CLOUD
-
-if ! json=$(openstack baremetal node show "$NODE_NAME" -f json 2>/dev/null); then
-  log "node $NODE_NAME is not registered; nothing to do"
-  exit 0
-fi
-uuid=$(printf '%s' "$json" | json_get uuid)
-instance=$(printf '%s' "$json" | json_get instance_uuid)
-state=$(printf '%s' "$json" | json_get provision_state)
-if [ -n "$instance" ] || [ "$state" = "active" ] || [ "$state" = "deploying" ] || [ "$state" = "wait call-back" ]; then
-  die "node $NODE_NAME is in use (provision state \"$state\", instance ${instance:-none}); not unregistering it. Scale the overcloud in first (it drains and deletes the node), then destroy again."
-fi
-if [ "$state" = "available" ]; then
-  openstack baremetal node manage "$uuid" --wait 300
-fi
-openstack baremetal node delete "$uuid" >/dev/null
-log "node $NODE_NAME ($uuid) unregistered"
+python=$(sdk_python)
+exec "$python" "$here/lib/ironic_node.py" unenroll

@@ -43,6 +43,7 @@ export class UndercloudStack extends TerraformStack {
         capabilities: lab.baremetal.nodes[node.name]?.capabilities,
         introspectionTimeoutSeconds: lab.baremetal.introspectionTimeoutSeconds,
         introspectionPollSeconds: lab.baremetal.introspectionPollSeconds,
+        introspectionConcurrency: lab.baremetal.introspectionConcurrency,
       });
     }
     this.nodes = nodes;

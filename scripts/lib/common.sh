@@ -67,3 +67,17 @@ wait_until() {
     sleep "$poll"
   done
 }
+
+# sdk_python: a Python that has openstacksdk (LABCDK_PYTHON, else python3 on
+# PATH, else the system's /usr/bin/python3 — pyenv's python3 often lacks it).
+sdk_python() {
+  local candidate
+  for candidate in "${LABCDK_PYTHON:-}" python3 /usr/bin/python3; do
+    [ -n "$candidate" ] || continue
+    if "$candidate" -c 'import openstack' 2>/dev/null; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  die "no Python with openstacksdk found (install python3-openstacksdk, or set LABCDK_PYTHON)"
+}
