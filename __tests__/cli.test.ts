@@ -10,7 +10,7 @@ describe("labcdk CLI", () => {
     const result = run("nodes", "validate", "labs/classroom/instackenv-onenode.json");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("valid (1 node(s))");
-    expect(result.stdout).toContain("compute2: pxe_ipmitool → ipmi");
+    expect(result.stdout).toContain('warning: labs/classroom/instackenv-onenode.json: node "compute2": pm_type: classic driver "pxe_ipmitool" is mapped to the hardware type "ipmi"');
   });
 
   test("nodes validate: non-zero with every problem, never the password", () => {

@@ -5,7 +5,7 @@
  * Exit 0 when valid; 1 with every problem listed otherwise.
  */
 import { Command } from "commander";
-import { LabInputError, labFileFromEnvironment, loadLab, loadNodeFile } from "../lab";
+import { LabInputError, labFileFromEnvironment, loadLab, readNodeFile } from "../lab";
 
 function report(run: () => string): void {
   try {
@@ -39,9 +39,8 @@ export function cli(): Command {
     .description("check a node file; lists every problem (the BMC password is never shown)")
     .action((file: string) =>
       report(() => {
-        const loaded = loadNodeFile(file);
-        const mapped = loaded.filter((n) => n.classicDriver).map((n) => `${n.name}: ${n.classicDriver} → ${n.driver}`);
-        return [`${file}: valid (${loaded.length} node(s))`, ...mapped.map((m) => `  note: classic driver mapped, ${m}`)].join("\n");
+        const { nodes: loaded, warnings } = readNodeFile(file);
+        return [`${file}: valid (${loaded.length} node(s))`, ...warnings.map((w) => `  warning: ${w}`)].join("\n");
       }),
     );
   return program;

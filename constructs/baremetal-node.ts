@@ -1,3 +1,4 @@
+import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { BaremetalNodeDefinition } from "../lab/instackenv";
 import { ScriptStep } from "./script-step";
@@ -48,6 +49,9 @@ export class BaremetalNode extends Construct {
   constructor(scope: Construct, id: string, props: BaremetalNodeProps) {
     super(scope, id);
     const n = props.node;
+    if (n.classicDriver) {
+      Annotations.of(this).addWarning(`node "${n.name}": classic driver "${n.classicDriver}" is registered as the hardware type "${n.driver}" (classic drivers were removed from Ironic in Rocky)`);
+    }
     const capabilities = { ...n.capabilities, ...(props.capabilities ?? {}) };
     this.enroll = new ScriptStep(this, "Enroll", {
       script: "enroll-node.sh",

@@ -3,18 +3,21 @@
  * form (`mac` list, numbers as strings, `pm_type: pxe_ipmitool`) and in
  * TripleO's later form (`ports`, `capabilities`, `root_device`, ...).
  *
- * The parsed model never carries the BMC password: it is read from the node
- * file again at apply time by the scripts (see scripts/lib/node-secrets.sh).
+ * Every field of every node is checked on its own, so one file shows all its
+ * problems at once, each naming file, node, field and the received value.
+ * The BMC password is never echoed, and the parsed model never carries it:
+ * the enrolment step reads it at apply time (scripts/lib/ironic_node.py).
  */
 import * as fs from "node:fs";
 import { z } from "zod";
-import { LabInputError, shown, valueAt } from "./errors";
+import { LabInputError, shown } from "./errors";
 import { SAFE_NAME } from "./schema";
 
 /** Classic driver names and the hardware types that replaced them (as later TripleO mapped them). */
 export const CLASSIC_DRIVERS: Readonly<Record<string, string>> = {
   pxe_ipmitool: "ipmi",
   agent_ipmitool: "ipmi",
+  pxe_ipminative: "ipmi",
   pxe_ssh: "ipmi",
   pxe_drac: "idrac",
   agent_drac: "idrac",
@@ -29,50 +32,65 @@ export const CLASSIC_DRIVERS: Readonly<Record<string, string>> = {
 };
 export const HARDWARE_TYPES = ["ipmi", "redfish", "idrac", "ilo", "irmc", "manual-management", "fake-hardware"] as const;
 export const ARCHITECTURES = ["x86_64", "aarch64", "ppc64le", "i686"] as const;
+/** Ironic's root device hints. */
+export const ROOT_DEVICE_HINTS = ["size", "model", "vendor", "serial", "wwn", "wwn_with_extension", "wwn_vendor_extension", "hctl", "by_path", "name", "rotational"] as const;
+/** Ironic's hardware interfaces (`<name>_interface` fields). */
+export const HARDWARE_INTERFACES = ["bios", "boot", "console", "deploy", "firmware", "inspect", "management", "network", "power", "raid", "rescue", "storage", "vendor"] as const;
+/** Hardware types whose BMC needs an address, a user and a password. */
+const BMC_DRIVERS = ["ipmi", "redfish", "idrac", "ilo", "irmc"];
 
 const MAC = /^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/;
-const macAddress = z.string().regex(MAC, { message: "is not a MAC address (expected six hex pairs such as 52:54:00:00:fa:0d)" });
+const macAddress = z
+  .string()
+  .regex(MAC, { message: "is not a MAC address (expected six hex pairs such as 52:54:00:00:fa:0d)" })
+  .refine((mac) => (parseInt(mac.slice(0, 2), 16) & 1) === 0, { message: "is a multicast MAC address; a NIC's address is unicast (even first octet)" })
+  .refine((mac) => !/^(00:){5}00$/.test(mac), { message: "is the all-zero MAC address" });
 /** The legacy file writes numbers as strings ("6144"); both are accepted. */
-const count = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, { message: "must be a whole number" })]).transform(Number);
-
-const PortSchema = z
-  .object({
-    address: macAddress,
-    physical_network: z.string().optional(),
-    local_link_connection: z.record(z.string(), z.string()).optional(),
+const wholeNumber = z
+  .union([z.number().int({ message: "must be a whole number above zero" }).positive({ message: "must be a whole number above zero" }), z.string().regex(/^[1-9]\d*$/, { message: "must be a whole number above zero" })], {
+    message: "must be a whole number above zero (a number, or digits in a string)",
   })
-  .strict();
+  .transform(Number);
+const text = z.string().min(1, { message: "must not be empty" });
 
-export const NodeEntrySchema = z
-  .object({
-    name: z.string().regex(SAFE_NAME, { message: 'must start with a letter or digit and use only letters, digits, "_", "." and "-"' }),
-    pm_type: z.string(),
-    pm_addr: z.string().optional(),
-    pm_port: count.optional(),
-    pm_user: z.string().optional(),
-    pm_password: z.string().optional(),
-    pm_system_id: z.string().optional(),
-    mac: z.array(macAddress).optional(),
-    ports: z.array(PortSchema).optional(),
-    cpu: count.optional(),
-    memory: count.optional(),
-    disk: count.optional(),
-    arch: z.enum(ARCHITECTURES).optional(),
-    capabilities: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
-    profile: z.string().optional(),
-    root_device: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-    resource_class: z.string().optional(),
-    conductor_group: z.string().optional(),
-    kernel_id: z.string().optional(),
-    ramdisk_id: z.string().optional(),
-    description: z.string().optional(),
-  })
-  .strict();
-
-/** `*_interface` fields (boot_interface, deploy_interface, ...) pass through to Ironic as they are. */
-const INTERFACE_FIELD = /^[a-z]+_interface$/;
-
-export const NodeFileSchema = z.object({ nodes: z.array(z.unknown()).min(1, { message: "lists no node" }) }).strict();
+/** Each known field of a node and how it is checked. */
+const FIELDS = {
+  name: z.string().regex(SAFE_NAME, { message: 'must start with a letter or digit and use only letters, digits, "_", "." and "-" (at most 63 characters)' }),
+  pm_type: text,
+  pm_addr: text,
+  pm_port: wholeNumber.refine((port) => port <= 65535, { message: "must be a TCP/UDP port (1-65535)" }),
+  pm_user: text,
+  pm_password: text,
+  pm_system_id: text,
+  mac: z.array(macAddress).min(1, { message: "must list at least one MAC address" }),
+  ports: z
+    .array(
+      z
+        .object({
+          address: macAddress,
+          physical_network: text.optional(),
+          local_link_connection: z.object({ switch_id: text.optional(), port_id: text.optional(), switch_info: text.optional() }).strict().optional(),
+        })
+        .strict(),
+    )
+    .min(1, { message: "must list at least one port" }),
+  cpu: wholeNumber,
+  memory: wholeNumber,
+  disk: wholeNumber,
+  arch: z.enum(ARCHITECTURES, { message: `must be one of ${ARCHITECTURES.join(", ")}` }),
+  platform: text,
+  capabilities: z.union([z.string(), z.record(z.string(), z.string())], { message: 'must be "key:value,..." or a map of strings' }),
+  profile: z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: 'must use only letters, digits, "_", "." and "-"' }),
+  root_device: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]), { message: "must be a map of root device hints (e.g. {\"serial\": \"...\"})" }),
+  resource_class: z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, { message: 'must use only letters, digits, "_", "." and "-" (at most 80)' }),
+  conductor_group: z.string().regex(/^[A-Za-z0-9_.-]{0,255}$/, { message: 'must use only letters, digits, "_", "." and "-"' }),
+  kernel_id: text,
+  ramdisk_id: text,
+  description: z.string(),
+  _comment: z.string(),
+} as const;
+type FieldName = keyof typeof FIELDS;
+type Parsed = { -readonly [K in FieldName]?: z.infer<(typeof FIELDS)[K]> };
 
 /** One bare-metal node as the constructs see it. No password here. */
 export interface BaremetalNodeDefinition {
@@ -97,108 +115,150 @@ export interface BaremetalNodeDefinition {
   readonly interfaces: Readonly<Record<string, string>>;
 }
 
-/** Parses `key:value,key:value` capability strings. */
-export function parseCapabilities(text: string): Record<string, string> | undefined {
+/** Parses `key:value,key:value` capability strings; undefined when malformed. */
+export function parseCapabilities(capabilities: string): Record<string, string> | undefined {
   const result: Record<string, string> = {};
-  if (text.trim() === "") return result;
-  for (const pair of text.split(",")) {
+  if (capabilities.trim() === "") return result;
+  for (const pair of capabilities.split(",")) {
     const [key, value, ...rest] = pair.split(":");
-    if (!key || value === undefined || rest.length > 0) return undefined;
+    if (!key?.trim() || value === undefined || !value.trim() || rest.length > 0) return undefined;
     result[key.trim()] = value.trim();
   }
   return result;
 }
 
+/** What a node file holds: nodes and the warnings to show (nothing refused). */
+export interface NodeFile {
+  readonly nodes: BaremetalNodeDefinition[];
+  readonly warnings: string[];
+}
+
 /**
  * Reads and validates a node file. Every problem in the file is reported at
- * once, each naming the file, the node, the field and the received value; the
- * BMC password is never echoed.
+ * once (a `LabInputError`), each naming the file, the node, the field and the
+ * received value; the BMC password is never echoed.
  */
-export function loadNodeFile(file: string): BaremetalNodeDefinition[] {
+export function readNodeFile(file: string): NodeFile {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
     throw new LabInputError(file, [`${file}: cannot be read as JSON: ${(error as Error).message}`]);
   }
-  const top = NodeFileSchema.safeParse(raw);
-  if (!top.success) {
-    throw new LabInputError(file, top.error.issues.map((i) => `${file}: ${i.path.join(".") || "(top level)"}: ${i.message}`));
+  const list = (raw as { nodes?: unknown } | null)?.nodes;
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw) || !Array.isArray(list)) {
+    throw new LabInputError(file, [`${file}: must be a JSON object with a "nodes" list (instackenv format)`]);
   }
-
-  const problems: string[] = [];
+  const extraTop = Object.keys(raw).filter((k) => k !== "nodes");
+  const problems: string[] = extraTop.map((k) => `${file}: ${k}: is not a known top-level field (only "nodes")`);
+  if (list.length === 0) problems.push(`${file}: nodes: lists no node`);
+  const warnings: string[] = [];
   const nodes: BaremetalNodeDefinition[] = [];
+  /** name → node number; MAC → node; BMC identity → node, as shown in messages. */
   const namesSeen = new Map<string, number>();
-  /** MAC → the node that has it, and BMC identity → the node that has it, as shown in messages. */
   const macsSeen = new Map<string, string>();
   const bmcSeen = new Map<string, string>();
 
-  top.data.nodes.forEach((entry, index) => {
-    const label = typeof (entry as { name?: unknown })?.name === "string" ? `node "${(entry as { name: string }).name}"` : `node #${index + 1}`;
+  list.forEach((entry, index) => {
+    const named = typeof (entry as { name?: unknown })?.name === "string";
+    const label = named ? `node "${(entry as { name: string }).name}"` : `node #${index + 1}`;
+    const before = problems.length;
     const report = (field: string, message: string, value?: unknown) =>
       problems.push(`${file}: ${label}: ${field}: ${message}${value === undefined || field === "pm_password" ? "" : ` (got ${shown(value)})`}`);
 
-    const interfaces: Record<string, string> = {};
-    const fields: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(entry !== null && typeof entry === "object" ? entry : {})) {
-      if (INTERFACE_FIELD.test(key) && typeof value === "string") interfaces[key] = value;
-      else fields[key] = value;
-    }
-    const parsed = NodeEntrySchema.safeParse(entry !== null && typeof entry === "object" ? fields : entry);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        if (issue.code === "unrecognized_keys") {
-          for (const key of issue.keys) report(key, "is not a known node field (check the spelling; see README 'Node file')");
-          continue;
-        }
-        report(issue.path.join(".") || "(node)", issue.message, valueAt(entry, issue.path));
-      }
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      report("(node)", "must be a JSON object", entry);
       return;
     }
-    const n = parsed.data;
+    const n: Parsed = {};
+    const interfaces: Record<string, string> = {};
+    for (const [key, value] of Object.entries(entry)) {
+      const iface = /^([a-z]+)_interface$/.exec(key);
+      if (iface) {
+        if (!(HARDWARE_INTERFACES as readonly string[]).includes(iface[1])) report(key, `is not an Ironic hardware interface (known: ${HARDWARE_INTERFACES.map((i) => `${i}_interface`).join(", ")})`);
+        else if (typeof value !== "string" || value === "") report(key, "must be a non-empty string", value);
+        else interfaces[key] = value;
+        continue;
+      }
+      if (!(key in FIELDS)) {
+        report(key, "is not a known node field (check the spelling; see README 'Node file')");
+        continue;
+      }
+      const result = FIELDS[key as FieldName].safeParse(value);
+      if (result.success) {
+        (n as Record<string, unknown>)[key] = result.data;
+      } else {
+        for (const issue of result.error.issues) {
+          const where = [key, ...issue.path].join(".");
+          const received = issue.path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), value);
+          if (issue.code === "unrecognized_keys") issue.keys.forEach((k) => report(`${where}.${k}`, "is not a known field"));
+          else report(where, issue.message, received);
+        }
+      }
+    }
+    if (!("name" in entry)) report("name", "is required (it becomes the Ironic node name and the Terraform address)");
+    if (!("pm_type" in entry)) report("pm_type", `is required (one of ${HARDWARE_TYPES.join(", ")})`);
 
-    if (namesSeen.has(n.name)) report("name", `duplicates node #${namesSeen.get(n.name)}`, n.name);
-    namesSeen.set(n.name, index + 1);
+    if (n.name !== undefined) {
+      if (namesSeen.has(n.name)) report("name", `duplicates node #${namesSeen.get(n.name)}`, n.name);
+      else namesSeen.set(n.name, index + 1);
+    }
 
     let driver = n.pm_type;
     let classicDriver: string | undefined;
-    if (CLASSIC_DRIVERS[driver]) {
+    if (driver !== undefined && CLASSIC_DRIVERS[driver]) {
       classicDriver = driver;
       driver = CLASSIC_DRIVERS[driver];
-    } else if (!(HARDWARE_TYPES as readonly string[]).includes(driver)) {
-      report("pm_type", `is not a supported driver (use one of ${HARDWARE_TYPES.join(", ")}, or a classic name such as pxe_ipmitool)`, n.pm_type);
+      warnings.push(`${file}: ${label}: pm_type: classic driver "${classicDriver}" is mapped to the hardware type "${driver}" (classic drivers were removed from Ironic in Rocky)`);
+    } else if (driver !== undefined && !(HARDWARE_TYPES as readonly string[]).includes(driver)) {
+      report("pm_type", `is not a supported driver (use one of ${HARDWARE_TYPES.join(", ")}, or a classic name such as pxe_ipmitool)`, driver);
     }
-    if (["ipmi", "idrac", "ilo", "irmc", "redfish"].includes(driver)) {
+    if (driver !== undefined && BMC_DRIVERS.includes(driver)) {
       for (const field of ["pm_addr", "pm_user", "pm_password"] as const) {
-        if (!n[field]) report(field, `is required for driver ${driver}`);
+        if (!(field in entry)) report(field, `is required for driver ${driver}`);
       }
     }
-    if (driver === "redfish" && !n.pm_system_id) report("pm_system_id", "is required for driver redfish (the Redfish system path, e.g. /redfish/v1/Systems/1)");
+    if (driver === "redfish" && !("pm_system_id" in entry)) report("pm_system_id", "is required for driver redfish (the Redfish system path, e.g. /redfish/v1/Systems/1)");
+    if (driver !== "redfish" && n.pm_system_id !== undefined) report("pm_system_id", `is used by redfish only, not ${driver}`, n.pm_system_id);
+    if (n.platform !== undefined && n.arch === undefined) report("platform", "needs arch as well (as TripleO requires)", n.platform);
 
     const macs = [...(n.mac ?? []), ...(n.ports ?? []).map((p) => p.address)].map((m) => m.toLowerCase());
-    if (macs.length === 0 && driver !== "fake-hardware") report("mac", "lists no MAC address (give mac or ports)");
+    if (!("mac" in entry) && !("ports" in entry) && driver !== undefined && driver !== "fake-hardware") report("ports", "lists no MAC address (give ports, or the legacy mac list)");
+    if (n.mac !== undefined) warnings.push(`${file}: ${label}: mac: the legacy "mac" list is read; TripleO from Wallaby on accepts only "ports" ([{"address": ...}])`);
     for (const mac of macs) {
       const other = macsSeen.get(mac);
       if (other !== undefined) report("mac", `is also used by ${other}`, mac);
-      else macsSeen.set(mac, `node #${index + 1} "${n.name}"`);
+      else macsSeen.set(mac, `node #${index + 1} "${n.name ?? "?"}"`);
     }
-    if (n.pm_addr) {
-      const identity = [n.pm_addr, n.pm_port ?? "", driver === "redfish" ? n.pm_system_id ?? "" : ""].join("|");
+    if (n.pm_addr !== undefined) {
+      const identity = [n.pm_addr.toLowerCase(), n.pm_port ?? "", driver === "redfish" ? n.pm_system_id ?? "" : ""].join("|");
       const other = bmcSeen.get(identity);
       if (other !== undefined) report("pm_addr", `the same BMC (address, port${driver === "redfish" ? ", system id" : ""}) is used by ${other}`, n.pm_addr);
-      else bmcSeen.set(identity, `node #${index + 1} "${n.name}"`);
+      else bmcSeen.set(identity, `node #${index + 1} "${n.name ?? "?"}"`);
     }
+    if (n.memory !== undefined && n.memory < 256) warnings.push(`${file}: ${label}: memory: ${n.memory} is in MB; did you mean ${n.memory * 1024} (the value in GB × 1024)?`);
 
     let capabilities: Record<string, string> = {};
     if (typeof n.capabilities === "string") {
-      const parsedCaps = parseCapabilities(n.capabilities);
-      if (parsedCaps === undefined) report("capabilities", 'must be "key:value" pairs separated by commas, e.g. "profile:compute,boot_option:local"', n.capabilities);
-      else capabilities = parsedCaps;
+      const parsed = parseCapabilities(n.capabilities);
+      if (parsed === undefined) report("capabilities", 'must be "key:value" pairs separated by commas, e.g. "profile:compute,boot_option:local"', n.capabilities);
+      else capabilities = parsed;
     } else if (n.capabilities) {
       capabilities = { ...n.capabilities };
     }
-    if (n.profile) capabilities.profile = n.profile;
+    if (n.profile !== undefined) {
+      if (capabilities.profile !== undefined && capabilities.profile !== n.profile) report("profile", `contradicts capabilities profile:${capabilities.profile}`, n.profile);
+      capabilities.profile = n.profile;
+    }
+    if (n.root_device !== undefined) {
+      for (const [hint, value] of Object.entries(n.root_device)) {
+        if (!(ROOT_DEVICE_HINTS as readonly string[]).includes(hint)) report(`root_device.${hint}`, `is not a root device hint (known: ${ROOT_DEVICE_HINTS.join(", ")})`);
+        else if (hint === "rotational" && typeof value !== "boolean") report("root_device.rotational", "must be true or false", value);
+        else if (hint === "size" && !(Number.isInteger(value) || (typeof value === "string" && /^(<=|>=|==|!=|<|>)?\s*\d+$/.test(value)))) report("root_device.size", 'must be a size in GiB, or an operator and a size such as ">= 100"', value);
+      }
+    }
 
+    if (problems.length > before || n.name === undefined || driver === undefined) return;
     nodes.push({
       name: n.name,
       driver,
@@ -219,5 +279,10 @@ export function loadNodeFile(file: string): BaremetalNodeDefinition[] {
   });
 
   if (problems.length > 0) throw new LabInputError(file, problems);
-  return nodes;
+  return { nodes, warnings };
+}
+
+/** The nodes of a node file (see `readNodeFile`). */
+export function loadNodeFile(file: string): BaremetalNodeDefinition[] {
+  return readNodeFile(file).nodes;
 }

@@ -74,7 +74,8 @@ sdk_python() {
   local candidate
   for candidate in "${LABCDK_PYTHON:-}" python3 /usr/bin/python3; do
     [ -n "$candidate" ] || continue
-    if "$candidate" -c 'import openstack' 2>/dev/null; then
+    # find_spec looks without importing (an import costs ~0.5 s of CPU per step).
+    if "$candidate" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("openstack") is None)' 2>/dev/null; then
       printf '%s\n' "$candidate"
       return 0
     fi
