@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CLASSROOM_DEV_LAB, CLASSROOM_LAB, synthLabToDisk, TESTBED_LAB } from "./helpers/synth";
+import { CLASSROOM_DEV_LAB, CLASSROOM_LAB, synthLabToDisk, TESTBED_LAB, CREATED_LAB } from "./helpers/synth";
 import { describeWithTofu, tofu } from "./helpers/tofu";
 
 /** Every file under a folder, as relative path → content. */
@@ -48,7 +48,7 @@ describe("synthesized output", () => {
 });
 
 describeWithTofu("every synthesized stack is valid for OpenTofu with the real OpenStack provider", () => {
-  for (const [labName, labFile] of [["lab", CLASSROOM_LAB], ["dev", CLASSROOM_DEV_LAB], ["testbed", TESTBED_LAB]]) {
+  for (const [labName, labFile] of [["lab", CLASSROOM_LAB], ["dev", CLASSROOM_DEV_LAB], ["testbed", TESTBED_LAB], ["created", CREATED_LAB]]) {
     const out = synthLabToDisk(labFile);
     for (const stack of [`${labName}-undercloud`, `${labName}-overcloud`]) {
       test(`${stack}: tofu validate`, () => {

@@ -1,5 +1,8 @@
-/** Writes a generated lab with N nodes and M instances (for the benchmark). */
+/** Generated labs for the benchmarks and the many-node tests. */
+
+/** A lab with N nodes and M instances, for the synth benchmark. */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 
@@ -38,6 +41,42 @@ export function writeGeneratedLab(dir: string, nodeCount: number, instanceCount:
         { image: "small", flavor: "m2.small", network: "privnet", host: hosts[i % hosts.length], floatingIp: { pool: "pubnet" } },
       ]),
     ),
+  };
+  const file = path.join(dir, "lab.yaml");
+  fs.writeFileSync(file, stringify(lab));
+  return file;
+}
+
+/**
+ * A test-bed lab with `count` fake-hardware nodes (fleet00, fleet01, ...)
+ * and nothing else; returns the lab file's path.
+ */
+export function writeFleetLab(count: number, name = `fleet${count}`): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-fleet-"));
+  const nodes = Array.from({ length: count }, (_, i) => ({
+    name: `fleet${String(i).padStart(2, "0")}`,
+    pm_type: "fake-hardware",
+    mac: [`52:54:00:10:00:${i.toString(16).padStart(2, "0")}`],
+    cpu: "4",
+    memory: "8192",
+    disk: "40",
+    arch: "x86_64",
+  }));
+  fs.writeFileSync(path.join(dir, "nodes.json"), JSON.stringify({ nodes }, null, 1));
+  const lab = {
+    name,
+    baremetal: {
+      nodeFile: "nodes.json",
+      introspectionTimeoutSeconds: 600,
+      introspectionPollSeconds: 2,
+      nodes: Object.fromEntries(nodes.map((n) => [n.name, { capabilities: { profile: "compute", boot_option: "local" } }])),
+    },
+    overcloud: {
+      deploy: false,
+      templatesDir: "/home/stack/templates",
+      roles: { Compute: { count, flavor: "compute", profile: "compute" } },
+      computeHosts: ["compute-0", "compute-1"],
+    },
   };
   const file = path.join(dir, "lab.yaml");
   fs.writeFileSync(file, stringify(lab));

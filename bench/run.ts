@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../lab/project-root";
 import { writeGeneratedLab } from "./generate-lab";
+import { writeResultsSection } from "./results-file";
 
 interface Scenario {
   readonly name: string;
@@ -62,7 +63,7 @@ const rows = scenarios.map((s) => {
 const floor = rows[0];
 const cpu = os.cpus()[0]?.model ?? "unknown CPU";
 const lines = [
-  "# Synth benchmark",
+  "## Synth",
   "",
   `Measured by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}, ${os.platform()}.`,
   `Each scenario is a fresh \`node\` process on compiled JS that loads the lab and writes cdktf.out; median of ${runs} interleaved runs.`,
@@ -75,6 +76,6 @@ const lines = [
   `Growth from 100 to 1,000 nodes: ${((rows[3].seconds - floor.seconds) / (rows[2].seconds - floor.seconds)).toFixed(1)}× the time above the floor for 10× the nodes (linear would be ≤ 10×).`,
   "",
 ];
-fs.writeFileSync(path.join(root, "bench", "RESULTS.md"), lines.join("\n"));
+writeResultsSection("synth", lines);
 console.log(lines.join("\n"));
 fs.rmSync(work, { recursive: true, force: true });

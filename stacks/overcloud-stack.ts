@@ -53,18 +53,20 @@ export class OvercloudStack extends TerraformStack {
       allowSsh: lab.securityGroup.allowSsh,
     });
 
-    const createdFlavors: ComputeFlavorV2[] = [];
+    // Flavor name → what instances use: the created flavor's name attribute
+    // (an implicit dependency), or the plain name of an existing flavor.
+    const flavorNames: Record<string, string> = {};
     for (const [name, flavor] of Object.entries(lab.flavors)) {
       if (!flavor.create) continue;
-      createdFlavors.push(
-        new ComputeFlavorV2(this, `Flavor-${name}`, {
-          name,
-          vcpus: flavor.vcpus,
-          ram: flavor.ramMb,
-          disk: flavor.diskGb,
-          swap: flavor.swapMb,
-        }),
-      );
+      flavorNames[name] = new ComputeFlavorV2(this, `Flavor-${name}`, {
+        name,
+        vcpus: flavor.vcpus,
+        ram: flavor.ramMb,
+        disk: flavor.diskGb,
+        swap: flavor.swapMb,
+        // The provider's default is a private flavor, which no project can find by name.
+        isPublic: true,
+      }).name;
     }
 
     const instances: Record<string, TestInstance> = {};
@@ -72,7 +74,7 @@ export class OvercloudStack extends TerraformStack {
       const instance = new TestInstance(this, `Instance-${name}`, {
         name,
         imageName: spec.image,
-        flavorName: spec.flavor,
+        flavorName: flavorNames[spec.flavor] ?? spec.flavor,
         network: networks[spec.network],
         host: spec.host,
         availabilityZone: spec.availabilityZone,
@@ -82,7 +84,6 @@ export class OvercloudStack extends TerraformStack {
         reachabilityCheck: spec.reachabilityCheck,
         cloud: lab.clouds.overcloud,
       });
-      if (createdFlavors.length > 0) instance.instance.dependsOn = createdFlavors.map((f) => f.fqn);
       instances[name] = instance;
       if (spec.migration) {
         new InstanceMigration(this, `Migration-${name}`, {

@@ -11,6 +11,8 @@ import { labApp } from "../../stacks/lab-app";
 export const CLASSROOM_LAB = path.join(projectRoot(), "labs", "classroom", "lab.yaml");
 export const CLASSROOM_DEV_LAB = path.join(projectRoot(), "labs", "classroom-dev", "lab.yaml");
 export const TESTBED_LAB = path.join(projectRoot(), "labs", "testbed", "lab.yaml");
+/** A test-bed lab that creates its own network, subnet, router and flavor. */
+export const CREATED_LAB = path.join(projectRoot(), "__tests__", "fixtures", "labs", "created", "lab.yaml");
 
 /** The synthesized Terraform JSON of a stack, parsed (validations run, as a full synth does). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

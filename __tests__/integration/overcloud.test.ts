@@ -20,10 +20,10 @@ describeWithTestbed("overcloud stack on the test bed", () => {
   const dir = path.join(synthLabToDisk(TESTBED_LAB), "stacks", "testbed-overcloud");
   const run = (args: string[]) => tofu(dir, [...args, "-input=false", "-no-color"], testbedEnv);
   const host = () => openstack("overcloud", ["server", "show", serverId])["OS-EXT-SRV-ATTR:host"];
-  const migrate = (targetHost: string) =>
+  const migrate = (targetHost: string, kind = "cold") =>
     spawnSync("bash", [MIGRATE], {
       encoding: "utf8",
-      env: { ...process.env, ...testbedEnv, OS_CLOUD: "overcloud", INSTANCE_ID: serverId, TARGET_HOST: targetHost, MIGRATION_KIND: "cold", POLL_SECONDS: "2", TIMEOUT_SECONDS: "300" },
+      env: { ...process.env, ...testbedEnv, OS_CLOUD: "overcloud", INSTANCE_ID: serverId, TARGET_HOST: targetHost, MIGRATION_KIND: kind, POLL_SECONDS: "2", TIMEOUT_SECONDS: "300" },
     });
   let serverId = "";
   let floatingIpId = "";
@@ -125,6 +125,17 @@ describeWithTestbed("overcloud stack on the test bed", () => {
     expect(result.stdout).toContain("now on compute-0, migration confirmed");
     expect(result.stdout).toMatch(/floating IP [\d.]+ still on port/);
     expect(host()).toBe("compute-0");
+  });
+
+  test("live migration compute-0 → compute-1: completed, on the target, floating IP still on the port", () => {
+    const result = migrate("compute-1", "live");
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("lab_test-nodes: compute-0 → compute-1 (live)");
+    expect(result.stdout).toContain("now on compute-1, migration completed");
+    expect(host()).toBe("compute-1");
+    const live = openstack("overcloud", ["--os-compute-api-version", "2.59", "server", "migration", "list", "--server", serverId]).filter((m: any) => m.Type === "live-migration");
+    expect(live).toEqual([expect.objectContaining({ "Source Compute": "compute-0", "Dest Compute": "compute-1", Status: "completed" })]);
   });
 
   test("destroy leaves no server, port or floating IP behind", () => {

@@ -1,4 +1,4 @@
-import { labStacks, onlyResource, synthJson, CLASSROOM_DEV_LAB } from "../helpers/synth";
+import { CLASSROOM_DEV_LAB, CREATED_LAB, labStacks, onlyResource, synthJson } from "../helpers/synth";
 
 describe("overcloud stack of the classroom lab", () => {
   const json = synthJson(labStacks().overcloud);
@@ -99,5 +99,25 @@ describe("overcloud stack of the dev variant", () => {
     expect(server.name).toBe("dev_test-nodes");
     expect(server.availability_zone).toBe("nova:overcloud-novacompute-1.localdomain");
     expect(onlyResource(json, "openstack_networking_floatingip_v2", "data").pool).toBe("dev_pubnet");
+  });
+});
+
+describe("overcloud stack of a lab that creates its network, router and flavor", () => {
+  const json = synthJson(labStacks(CREATED_LAB).overcloud);
+
+  test("the flavor is created public, and the instance takes it by reference (so it waits for it)", () => {
+    expect(onlyResource(json, "openstack_compute_flavor_v2")).toMatchObject({ name: "made.tiny", vcpus: 1, ram: 512, disk: 1, is_public: true });
+    expect(onlyResource(json, "openstack_compute_instance_v2").flavor_name).toMatch(/^\$\{openstack_compute_flavor_v2\.Flavor-madetiny\.name\}$/);
+  });
+
+  test("network and subnet are created; the router's gateway is on the looked-up external network, its interface on the subnet", () => {
+    expect(onlyResource(json, "openstack_networking_network_v2")).toMatchObject({ name: "made_privnet", external: false });
+    expect(onlyResource(json, "openstack_networking_subnet_v2")).toMatchObject({ name: "made_privsub", cidr: "127.202.0.0/24", enable_dhcp: false, ip_version: 4 });
+    expect(onlyResource(json, "openstack_networking_router_v2").external_network_id).toMatch(/data\.openstack_networking_network_v2\.Network-lab_pubnet_Network_/);
+    expect(onlyResource(json, "openstack_networking_router_interface_v2").subnet_id).toMatch(/^\$\{openstack_networking_subnet_v2\.Network-made_privnet_Subnet_[0-9A-F]+\.id\}$/);
+  });
+
+  test("an SSH rule and no ICMP rule, as the lab says", () => {
+    expect(onlyResource(json, "openstack_networking_secgroup_rule_v2")).toMatchObject({ protocol: "tcp", port_range_min: 22, port_range_max: 22, direction: "ingress" });
   });
 });

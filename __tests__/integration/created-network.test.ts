@@ -1,0 +1,53 @@
+/**
+ * A lab that creates its own network, subnet, router and flavor (instead of
+ * using the classroom's), applied on the test bed: everything exists as the
+ * lab says, the instance boots on it, a second plan is empty, destroy removes
+ * all of it and leaves the test bed's own networks alone.
+ * The lab: __tests__/fixtures/labs/created/lab.yaml.
+ */
+import * as path from "node:path";
+import { CREATED_LAB, synthLabToDisk } from "../helpers/synth";
+import { describeWithTestbed, openstack, openstackMaybe, testbedEnv } from "../helpers/testbed";
+import { tofu } from "../helpers/tofu";
+
+describeWithTestbed("a lab that creates its network, router and flavor, on the test bed", () => {
+  const stackDir = path.join(synthLabToDisk(CREATED_LAB), "stacks", "created-overcloud");
+  const run = (args: string[]) => tofu(stackDir, [...args, "-input=false", "-no-color"], testbedEnv);
+
+  beforeAll(() => run(["init"]));
+  afterAll(() => {
+    try {
+      run(["destroy", "-auto-approve"]);
+    } catch (error) {
+      console.error(`cleanup destroy failed: ${(error as Error).message}`);
+    }
+  });
+
+  test("apply: network, subnet, router with gateway and interface, flavor, SSH rule; the instance on them", () => {
+    run(["apply", "-auto-approve"]);
+    const net = openstack("overcloud", ["network", "show", "made_privnet"]);
+    const subnet = openstack("overcloud", ["subnet", "show", "made_privsub"]);
+    expect(subnet).toMatchObject({ cidr: "127.202.0.0/24", enable_dhcp: false, network_id: net.id });
+    const router = openstack("overcloud", ["router", "show", "made_router"]);
+    expect(router.external_gateway_info.network_id).toBe(openstack("overcloud", ["network", "show", "lab_pubnet"]).id);
+    const routerPorts = openstack("overcloud", ["port", "list", "--router", router.id, "--network", net.id]);
+    expect(routerPorts).toHaveLength(1);
+    expect(openstack("overcloud", ["flavor", "show", "made.tiny"])).toMatchObject({ vcpus: 1, ram: 512, disk: 1 });
+    const server = openstack("overcloud", ["server", "show", "made_vm"]);
+    expect(server).toMatchObject({ status: "ACTIVE", "OS-EXT-SRV-ATTR:host": "compute-1", flavor: expect.stringContaining("made.tiny") });
+    const rules = openstack("overcloud", ["security", "group", "rule", "list", "default", "--ingress", "--long"]);
+    expect(rules.some((r: any) => r["IP Protocol"] === "tcp" && r["Port Range"] === "22:22")).toBe(true);
+  });
+
+  test("a second plan shows no changes", () => {
+    expect(run(["plan", "-detailed-exitcode"]).stdout).toContain("No changes.");
+  });
+
+  test("destroy removes what the lab made and leaves the test bed's networks", () => {
+    run(["destroy", "-auto-approve"]);
+    expect(openstackMaybe("overcloud", ["network", "show", "made_privnet"])).toBeUndefined();
+    expect(openstackMaybe("overcloud", ["router", "show", "made_router"])).toBeUndefined();
+    expect(openstackMaybe("overcloud", ["flavor", "show", "made.tiny"])).toBeUndefined();
+    expect(openstackMaybe("overcloud", ["network", "show", "lab_pubnet"])).toBeDefined();
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Enrolment benchmark against the local test bed (testbed/up): wall time of
+ * `tofu apply` that registers and introspects 1 node vs 20 nodes
+ * (fake-hardware), median of RUNS runs each, interleaved; destroy between
+ * runs is not timed. Reported as the ratio 20 / 1.
+ *
+ *   testbed/up && npm run bench:enroll
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadLab } from "../lab/load";
+import { projectRoot } from "../lab/project-root";
+import { labApp } from "../stacks/lab-app";
+import { writeFleetLab } from "./generate-lab";
+import { writeResultsSection } from "./results-file";
+
+const runs = Number(process.env.RUNS ?? 3);
+const root = projectRoot();
+const tofuBin = path.join(root, ".tools", "bin", "tofu");
+const env = {
+  ...process.env,
+  TF_CLI_CONFIG_FILE: path.join(root, ".tools", "tofurc"),
+  OS_CLIENT_CONFIG_FILE: process.env.OS_CLIENT_CONFIG_FILE ?? path.join(os.homedir(), ".cache", "labcdk", "testbed", "clouds.yaml"),
+  PATH: `/usr/bin:/bin:${process.env.PATH}`,
+  LABCDK_PROJECT_DIR: root,
+  CHECKPOINT_DISABLE: "1",
+};
+
+const ticksPerSecond = 100; // USER_HZ on Linux
+/** CPU seconds used so far by this process's waited-for children (tofu, its scripts, their Python). */
+function childrenCpuSeconds(): number {
+  const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+  return (Number(fields[13]) + Number(fields[14])) / ticksPerSecond; // cutime, cstime
+}
+/** CPU seconds used so far by the test bed's processes (command line under its state folder). */
+function testbedCpuSeconds(): number {
+  let total = 0;
+  for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (!fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("labcdk/testbed")) continue;
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) / ticksPerSecond; // utime, stime
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+function tofu(dir: string, args: string[]): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(tofuBin, [...args, "-input=false", "-no-color"], { cwd: dir, env, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`tofu ${args.join(" ")} failed in ${dir}:\n${result.stdout}\n${result.stderr}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+function stackFor(count: number): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-bench-enroll-"));
+  const lab = loadLab(writeFleetLab(count, `bench${count}`));
+  labApp(lab, { outdir }).app.synth();
+  const dir = path.join(outdir, "stacks", `${lab.name}-undercloud`);
+  tofu(dir, ["init"]);
+  return dir;
+}
+
+const sizes = [1, 20];
+const dirs = new Map(sizes.map((n) => [n, stackFor(n)]));
+const times = new Map<number, number[]>(sizes.map((n) => [n, []]));
+const clientCpu = new Map<number, number[]>(sizes.map((n) => [n, []]));
+const serviceCpu = new Map<number, number[]>(sizes.map((n) => [n, []]));
+for (let run = 0; run < runs; run++) {
+  for (const n of sizes) {
+    const dir = dirs.get(n)!;
+    const [client0, services0] = [childrenCpuSeconds(), testbedCpuSeconds()];
+    times.get(n)!.push(tofu(dir, ["apply", "-auto-approve", "-parallelism=20"]));
+    clientCpu.get(n)!.push(childrenCpuSeconds() - client0);
+    serviceCpu.get(n)!.push(testbedCpuSeconds() - services0);
+    tofu(dir, ["destroy", "-auto-approve", "-parallelism=20"]);
+    process.stderr.write(`bench:enroll: run ${run + 1}/${runs}, ${n} node(s): ${times.get(n)!.at(-1)!.toFixed(1)} s\n`);
+  }
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const one = median(times.get(1)!);
+const twenty = median(times.get(20)!);
+const lines = [
+  "## Enrolment: register + introspect + tag + provide, 1 vs 20 nodes",
+  "",
+  `Measured by \`npm run bench:enroll\` (bench/enroll.ts) on ${new Date().toISOString().slice(0, 10)} against the local test bed (Ironic \`fake-hardware\`, same machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "CPU"}): wall time of \`tofu apply -parallelism=20\`, median of ${runs} interleaved runs.`,
+  "",
+  "| nodes | apply wall time (s) | × one node | CPU of tofu + scripts (s) | CPU of the test bed's services (s) |",
+  "| ---: | ---: | ---: | ---: | ---: |",
+  `| 1 | ${one.toFixed(1)} | 1.00 | ${median(clientCpu.get(1)!).toFixed(1)} | ${median(serviceCpu.get(1)!).toFixed(1)} |`,
+  `| 20 | ${twenty.toFixed(1)} | ${(twenty / one).toFixed(2)} | ${median(clientCpu.get(20)!).toFixed(1)} | ${median(serviceCpu.get(20)!).toFixed(1)} |`,
+  "",
+  `With ${os.cpus().length} cores, the 20-node run is CPU-bound when (client + services CPU) / cores approaches its wall time: here the test bed's services (Keystone token issue per process, Ironic API and conductor) run on the same cores as the twenty enrolments. On a real director the services run elsewhere and only the client column competes for the applying machine.`,
+  "",
+];
+writeResultsSection("enroll", lines);
+console.log(lines.join("\n"));
