@@ -1,11 +1,25 @@
 /**
  * `labcdk`: the commands that are not Terraform's.
- *   labcdk lab validate [FILE]     check a lab file (and its node file)
- *   labcdk nodes validate FILE     check a node file (instackenv JSON)
- * Exit 0 when valid; 1 with every problem listed otherwise.
+ *   labcdk lab validate [FILE]          check a lab file (and its node file)
+ *   labcdk nodes validate FILE          check a node file (instackenv JSON)
+ *   labcdk plan-summary PLAN.json...    Markdown for a pull request from saved plans
+ * Exit 0 when valid; 1 with every problem listed otherwise. plan-summary:
+ * 0 nothing destructive, 2 something destroyed or replaced, 1 bad input.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { Command } from "commander";
 import { LabInputError, labFileFromEnvironment, loadLab, readNodeFile } from "../lab";
+import { PlanJson, summarizePlans } from "./plan-summary";
+
+/** `NAME=PATH`, or a path whose folder is cdktf.out/stacks/NAME, or else the file's base name. */
+function stackPlanArgument(argument: string): { stack: string; file: string } {
+  const eq = argument.indexOf("=");
+  if (eq > 0) return { stack: argument.slice(0, eq), file: argument.slice(eq + 1) };
+  const dir = path.basename(path.dirname(path.resolve(argument)));
+  const inStacks = path.basename(path.dirname(path.dirname(path.resolve(argument)))) === "stacks";
+  return { stack: inStacks ? dir : path.basename(argument).replace(/\.json$/, ""), file: argument };
+}
 
 function report(run: () => string): void {
   try {
@@ -43,6 +57,35 @@ export function cli(): Command {
         return [`${file}: valid (${loaded.length} node(s))`, ...warnings.map((w) => `  warning: ${w}`)].join("\n");
       }),
     );
+  program
+    .command("plan-summary")
+    .argument("<plans...>", "`tofu show -json PLAN` output per stack: FILE or STACK=FILE")
+    .option("-o, --output <file>", "also write the Markdown to this file")
+    .description("Markdown for a pull-request comment: per stack, resources to add/change/replace/destroy and the lab steps that will run, destructive changes first. Exit 0: nothing destructive; 2: something is destroyed or replaced; 1: bad input")
+    .action((plans: string[], options: { output?: string }) => {
+      const stackPlans = [];
+      for (const argument of plans) {
+        const { stack, file } = stackPlanArgument(argument);
+        let plan: PlanJson;
+        try {
+          plan = JSON.parse(fs.readFileSync(file, "utf8"));
+        } catch (error) {
+          console.error(`${file}: cannot be read as plan JSON (make it with: tofu show -json PLANFILE > ${file}): ${(error as Error).message}`);
+          process.exitCode = 1;
+          return;
+        }
+        if (!Array.isArray(plan.resource_changes) && !("format_version" in plan)) {
+          console.error(`${file}: is not the JSON of a saved plan (no resource_changes, no format_version)`);
+          process.exitCode = 1;
+          return;
+        }
+        stackPlans.push({ stack, plan });
+      }
+      const summary = summarizePlans(stackPlans);
+      process.stdout.write(summary.markdown);
+      if (options.output) fs.writeFileSync(options.output, summary.markdown);
+      process.exitCode = summary.destructive ? 2 : 0;
+    });
   return program;
 }
 

@@ -8,6 +8,8 @@ export interface InstanceMigrationProps {
   readonly cloud: string;
   /** Server UUID (e.g. `ComputeInstanceV2.id`). */
   readonly instanceId: string;
+  /** Server name, for messages and plan summaries. */
+  readonly instanceName: string;
   /** Compute host the instance should live on. */
   readonly targetHost: string;
   /** How it may move. @default "cold" */
@@ -40,6 +42,7 @@ export class InstanceMigration extends Construct {
       environment: {
         OS_CLOUD: props.cloud,
         INSTANCE_ID: props.instanceId,
+        INSTANCE_NAME: props.instanceName,
         TARGET_HOST: props.targetHost,
         MIGRATION_KIND: props.kind ?? "cold",
         TIMEOUT_SECONDS: String(props.timeoutSeconds ?? 900),

@@ -67,6 +67,8 @@ export class ScriptStep extends Construct implements ITerraformDependable {
       }
     }
     const scripts = ScriptStep.scriptsAsset(this, props.scriptsDir ?? path.join(projectRoot(), "scripts"));
+    // The step's kind, for people and tools reading a plan (labcdk plan-summary).
+    const environment = { LABCDK_STEP: props.script.replace(/\.sh$/, ""), ...props.environment };
     const commandFor = (script: string) => `bash "\${path.module}/${scripts.path}/${script}"`;
 
     // cdktf's DataResource would do, but it runs `terraform version` at synth for
@@ -77,10 +79,10 @@ export class ScriptStep extends Construct implements ITerraformDependable {
       terraformGeneratorMetadata: { providerName: "terraform" },
       dependsOn: props.dependsOn,
     });
-    this.resource.addOverride("input", { ...props.environment });
-    this.resource.addOverride("triggers_replace", { ...props.environment, ...(props.triggers ?? {}) });
+    this.resource.addOverride("input", environment);
+    this.resource.addOverride("triggers_replace", { ...environment, ...(props.triggers ?? {}) });
     this.resource.addOverride("provisioner", [
-      { "local-exec": { command: commandFor(props.script), environment: { ...props.environment } } },
+      { "local-exec": { command: commandFor(props.script), environment } },
       ...(props.destroyScript
         ? [
             {

@@ -111,7 +111,7 @@ export class TestInstance extends Construct {
         this.ready = new ScriptStep(this, "Reachability", {
           script: "check-reachability.sh",
           dependsOn: [association],
-          environment: { OS_CLOUD: props.cloud, INSTANCE_ID: this.instance.id, FLOATING_IP: address, REACHABILITY_CHECK: check },
+          environment: { OS_CLOUD: props.cloud, INSTANCE_ID: this.instance.id, INSTANCE_NAME: props.name, FLOATING_IP: address, REACHABILITY_CHECK: check },
         });
       }
       new TerraformOutput(this, "FloatingIpAddress", { value: address, description: `floating IP of ${props.name}` });

@@ -89,6 +89,7 @@ export class OvercloudStack extends TerraformStack {
         new InstanceMigration(this, `Migration-${name}`, {
           cloud: lab.clouds.overcloud,
           instanceId: instance.instance.id,
+          instanceName: name,
           targetHost: spec.migration.to,
           kind: spec.migration.kind,
           floatingIp: instance.floatingIp,

@@ -67,7 +67,14 @@ describe("overcloud stack of the classroom lab", () => {
 
   test("after association, the runbook's ping of the floating IP, as a step", () => {
     const check = step("Instance-lab_test-nodes_Reachability_");
-    expect(check.input).toEqual({ OS_CLOUD: "overcloud", INSTANCE_ID: serverId, FLOATING_IP: fipAddress, REACHABILITY_CHECK: "ping" });
+    expect(check.input).toEqual({
+      LABCDK_STEP: "check-reachability",
+      OS_CLOUD: "overcloud",
+      INSTANCE_ID: serverId,
+      INSTANCE_NAME: "lab_test-nodes",
+      FLOATING_IP: fipAddress,
+      REACHABILITY_CHECK: "ping",
+    });
     expect(check.depends_on).toEqual([expect.stringMatching(/^openstack_networking_floatingip_associate_v2\./)]);
     expect(check.provisioner[0]["local-exec"].command).toMatch(/check-reachability\.sh"$/);
   });
@@ -75,8 +82,10 @@ describe("overcloud stack of the classroom lab", () => {
   test("the desired migration: lab_test-nodes to compute 1, cold, after the reachability check, checked again after", () => {
     const migrate = step("Migration-lab_test-nodes_Migrate_");
     expect(migrate.input).toEqual({
+      LABCDK_STEP: "migrate-instance",
       OS_CLOUD: "overcloud",
       INSTANCE_ID: serverId,
+      INSTANCE_NAME: "lab_test-nodes",
       TARGET_HOST: "overcloud-novacompute-1.localdomain",
       MIGRATION_KIND: "cold",
       TIMEOUT_SECONDS: "900",

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { writeFiles } from "./helpers/files";
+import { writeFiles } from "../helpers/files";
 
-const BIN = path.join(__dirname, "..", "bin", "labcdk.js");
+const BIN = path.join(__dirname, "..", "..", "bin", "labcdk.js");
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
 
 describe("labcdk CLI", () => {
