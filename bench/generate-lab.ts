@@ -48,15 +48,15 @@ export function writeGeneratedLab(dir: string, nodeCount: number, instanceCount:
 }
 
 /**
- * A test-bed lab with `count` fake-hardware nodes (fleet00, fleet01, ...)
- * and nothing else; returns the lab file's path.
+ * A test-bed lab with `count` fake-hardware nodes (<nodePrefix>00, 01, ...;
+ * MACs 52:54:00:<macOctet>:00:<n>) and nothing else; returns the lab file's path.
  */
-export function writeFleetLab(count: number, name = `fleet${count}`): string {
+export function writeFleetLab(count: number, name = `fleet${count}`, nodePrefix = "fleet", macOctet = 0x10): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-fleet-"));
   const nodes = Array.from({ length: count }, (_, i) => ({
-    name: `fleet${String(i).padStart(2, "0")}`,
+    name: `${nodePrefix}${String(i).padStart(2, "0")}`,
     pm_type: "fake-hardware",
-    mac: [`52:54:00:10:00:${i.toString(16).padStart(2, "0")}`],
+    mac: [`52:54:00:${macOctet.toString(16).padStart(2, "0")}:00:${i.toString(16).padStart(2, "0")}`],
     cpu: "4",
     memory: "8192",
     disk: "40",

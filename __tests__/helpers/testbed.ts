@@ -3,12 +3,13 @@
  * not running, those tests are skipped with a message saying why and how to
  * start it.
  */
-import { spawnSync } from "node:child_process";
+import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../../lab/project-root";
-import { tofuAvailable } from "./tofu";
+import { synthLabToDisk } from "./synth";
+import { tofu, tofuAvailable } from "./tofu";
 
 export const TESTBED_DIR = process.env.LABCDK_TESTBED_DIR ?? path.join(os.homedir(), ".cache", "labcdk", "testbed");
 export const TESTBED_CLOUDS = path.join(TESTBED_DIR, "clouds.yaml");
@@ -62,4 +63,23 @@ export function openstackMaybe(cloud: string, args: string[]): any | undefined {
 export function openstackAction(cloud: string, args: string[]): void {
   const result = spawnSync("/usr/bin/openstack", ["--os-cloud", cloud, ...args], { env: { ...process.env, ...testbedEnv }, encoding: "utf8", timeout: 120000 });
   if (result.status !== 0) throw new Error(`openstack ${args.join(" ")} failed: ${result.stderr}`);
+}
+
+/**
+ * One synthesized stack of a lab, for a describe block of integration tests:
+ * `tofu init` before them, `tofu destroy` after them whatever happened (a
+ * failed test never leaves the test bed dirty). `run` adds -input=false -no-color.
+ */
+export function stackOnTestbed(labFile: string, stack: string, destroyArgs: string[] = []): { dir: string; run: (args: string[]) => SpawnSyncReturns<string> } {
+  const dir = path.join(synthLabToDisk(labFile), "stacks", stack);
+  const run = (args: string[]) => tofu(dir, [...args, "-input=false", "-no-color"], testbedEnv);
+  beforeAll(() => run(["init"]));
+  afterAll(() => {
+    try {
+      run(["destroy", "-auto-approve", ...destroyArgs]);
+    } catch (error) {
+      console.error(`cleanup destroy of ${stack} failed: ${(error as Error).message}`);
+    }
+  });
+  return { dir, run };
 }

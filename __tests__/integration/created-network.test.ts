@@ -5,23 +5,11 @@
  * all of it and leaves the test bed's own networks alone.
  * The lab: __tests__/fixtures/labs/created/lab.yaml.
  */
-import * as path from "node:path";
-import { CREATED_LAB, synthLabToDisk } from "../helpers/synth";
-import { describeWithTestbed, openstack, openstackMaybe, testbedEnv } from "../helpers/testbed";
-import { tofu } from "../helpers/tofu";
+import { CREATED_LAB } from "../helpers/synth";
+import { describeWithTestbed, openstack, openstackMaybe, stackOnTestbed } from "../helpers/testbed";
 
 describeWithTestbed("a lab that creates its network, router and flavor, on the test bed", () => {
-  const stackDir = path.join(synthLabToDisk(CREATED_LAB), "stacks", "created-overcloud");
-  const run = (args: string[]) => tofu(stackDir, [...args, "-input=false", "-no-color"], testbedEnv);
-
-  beforeAll(() => run(["init"]));
-  afterAll(() => {
-    try {
-      run(["destroy", "-auto-approve"]);
-    } catch (error) {
-      console.error(`cleanup destroy failed: ${(error as Error).message}`);
-    }
-  });
+  const { run } = stackOnTestbed(CREATED_LAB, "created-overcloud");
 
   test("apply: network, subnet, router with gateway and interface, flavor, SSH rule; the instance on them", () => {
     run(["apply", "-auto-approve"]);

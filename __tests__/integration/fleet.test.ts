@@ -4,27 +4,15 @@
  * middle converges when re-run; destroy removes them all.
  */
 import { spawn } from "node:child_process";
-import * as path from "node:path";
 import { writeFleetLab } from "../../bench/generate-lab";
-import { synthLabToDisk } from "../helpers/synth";
-import { describeWithTestbed, openstack, testbedEnv } from "../helpers/testbed";
-import { TOFU, TOFU_CONFIG, tofu } from "../helpers/tofu";
+import { describeWithTestbed, openstack, stackOnTestbed, testbedEnv } from "../helpers/testbed";
+import { TOFU, TOFU_CONFIG } from "../helpers/tofu";
 
 const COUNT = 20;
 
 describeWithTestbed(`${COUNT} nodes on the test bed`, () => {
-  const dir = path.join(synthLabToDisk(writeFleetLab(COUNT)), "stacks", `fleet${COUNT}-undercloud`);
-  const run = (args: string[]) => tofu(dir, [...args, "-input=false", "-no-color"], testbedEnv);
+  const { dir, run } = stackOnTestbed(writeFleetLab(COUNT), `fleet${COUNT}-undercloud`, [`-parallelism=${COUNT}`]);
   const fleetNodes = () => openstack("undercloud", ["baremetal", "node", "list", "--long"]).filter((n: any) => /^fleet\d\d$/.test(n.Name));
-
-  beforeAll(() => run(["init"]));
-  afterAll(() => {
-    try {
-      run(["destroy", "-auto-approve", `-parallelism=${COUNT}`]);
-    } catch (error) {
-      console.error(`cleanup destroy failed: ${(error as Error).message}`);
-    }
-  });
 
   test("an apply killed while nodes are being enrolled converges when re-run", async () => {
     // Start an apply, kill it (SIGKILL, whole process group) once introspections are under way.

@@ -10,15 +10,14 @@ import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { projectRoot } from "../../lab/project-root";
-import { synthLabToDisk, TESTBED_LAB } from "../helpers/synth";
-import { describeWithTestbed, openstack, openstackAction, openstackMaybe, testbedEnv } from "../helpers/testbed";
+import { TESTBED_LAB } from "../helpers/synth";
+import { describeWithTestbed, openstack, openstackAction, openstackMaybe, stackOnTestbed, testbedEnv } from "../helpers/testbed";
 import { tofu } from "../helpers/tofu";
 
 const MIGRATE = path.join(projectRoot(), "scripts", "migrate-instance.sh");
 
 describeWithTestbed("overcloud stack on the test bed", () => {
-  const dir = path.join(synthLabToDisk(TESTBED_LAB), "stacks", "testbed-overcloud");
-  const run = (args: string[]) => tofu(dir, [...args, "-input=false", "-no-color"], testbedEnv);
+  const { dir, run } = stackOnTestbed(TESTBED_LAB, "testbed-overcloud");
   const host = () => openstack("overcloud", ["server", "show", serverId])["OS-EXT-SRV-ATTR:host"];
   const migrate = (targetHost: string, kind = "cold") =>
     spawnSync("bash", [MIGRATE], {
@@ -28,20 +27,11 @@ describeWithTestbed("overcloud stack on the test bed", () => {
   let serverId = "";
   let floatingIpId = "";
 
-  beforeAll(() => {
-    run(["init"]);
-  });
-
   afterAll(() => {
     try {
       openstackAction("overcloud", ["compute", "service", "set", "--enable", "compute-0", "nova-compute"]);
     } catch {
       // the test that disables it re-enables it too
-    }
-    try {
-      run(["destroy", "-auto-approve"]);
-    } catch (error) {
-      console.error(`cleanup destroy failed: ${(error as Error).message}`);
     }
   });
 

@@ -3,31 +3,19 @@
  * (fake-hardware): compute2 goes from the node file to an introspected,
  * profile-tagged, `available` node; re-apply is a no-op; destroy removes it.
  */
-import * as path from "node:path";
-import { synthLabToDisk, TESTBED_LAB } from "../helpers/synth";
-import { describeWithTestbed, openstack, openstackMaybe, testbedEnv } from "../helpers/testbed";
-import { tofu } from "../helpers/tofu";
+import { TESTBED_LAB } from "../helpers/synth";
+import { describeWithTestbed, openstack, openstackMaybe, stackOnTestbed } from "../helpers/testbed";
 
 describeWithTestbed("undercloud stack on the test bed", () => {
-  const dir = path.join(synthLabToDisk(TESTBED_LAB), "stacks", "testbed-undercloud");
-  const run = (args: string[]) => tofu(dir, [...args, "-input=false", "-no-color"], testbedEnv);
 
+  // A node left by an earlier, interrupted run would be adopted (matched by name): start clean.
   beforeAll(() => {
-    // A node left by an earlier, interrupted run would be adopted (matched by name): start clean.
     if (openstackMaybe("undercloud", ["baremetal", "node", "show", "compute2"])) {
       openstackMaybe("undercloud", ["baremetal", "node", "manage", "compute2", "--wait", "120"]);
       openstackMaybe("undercloud", ["baremetal", "node", "delete", "compute2"]);
     }
-    run(["init"]);
   });
-
-  afterAll(() => {
-    try {
-      run(["destroy", "-auto-approve"]);
-    } catch (error) {
-      console.error(`cleanup destroy failed: ${(error as Error).message}`);
-    }
-  });
+  const { run } = stackOnTestbed(TESTBED_LAB, "testbed-undercloud");
 
   test("apply: compute2 is available, inspected, tagged profile:compute,boot_option:local, with the file's properties", () => {
     const apply = run(["apply", "-auto-approve"]);
