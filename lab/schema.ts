@@ -171,12 +171,43 @@ export const InstanceSchema = z
   })
   .strict();
 
+const stateName = z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'must use only letters, digits, "_", "." and "-" (at most 40)' });
+
+/**
+ * Where each stack's Terraform state lives. Credentials never go here: they
+ * come from the environment of the machine that plans/applies (PG_CONN_STR;
+ * AWS_* for s3; TF_HTTP_USERNAME/TF_HTTP_PASSWORD for http).
+ */
+export const StateSchema = z.discriminatedUnion("backend", [
+  /** A file per stack next to cdktf.out/ (the default). No locking across machines. */
+  z.object({ backend: z.literal("local") }).strict(),
+  /** PostgreSQL, with locking; one schema per stack: <schemaPrefix>_<stack>. Connection: PG_CONN_STR. */
+  z.object({ backend: z.literal("pg"), schemaPrefix: stateName.default("labcdk") }).strict(),
+  /** S3 or an S3-compatible store (Ceph RGW, MinIO); key <keyPrefix>/<stack>.tfstate; locking with a DynamoDB table. */
+  z
+    .object({
+      backend: z.literal("s3"),
+      bucket: z.string().min(1),
+      keyPrefix: z.string().min(1).default("labcdk"),
+      region: z.string().min(1),
+      endpoint: z.string().url().optional(),
+      usePathStyle: z.boolean().default(false),
+      dynamodbTable: z.string().min(1).optional(),
+    })
+    .strict(),
+  /** An HTTP state service (e.g. GitLab's Terraform state); address/<stack>, locking when lockAddress is given. */
+  z.object({ backend: z.literal("http"), address: z.string().url(), lockAddress: z.string().url().optional(), unlockAddress: z.string().url().optional() }).strict(),
+]);
+export type StateBackend = z.infer<typeof StateSchema>;
+
 export const LabSchema = z
   .object({
     /** Lab name: prefix of the stack names, so several labs coexist. */
     name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { message: "lab name must be lower-case letters, digits and '-', starting with a letter" }),
     description: z.string().optional(),
     clouds: CloudsSchema.default({ undercloud: "undercloud", overcloud: "overcloud" }),
+    /** Where state lives. @default local files */
+    state: StateSchema.default({ backend: "local" }),
     baremetal: BaremetalSchema,
     overcloud: OvercloudSchema,
     networks: z.record(safeName("network name"), NetworkSchema).default({}),

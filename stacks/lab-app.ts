@@ -1,6 +1,7 @@
-import { App, AppConfig, LocalBackend, TerraformStack } from "cdktf";
+import { App, AppConfig } from "cdktf";
 import { Lab } from "../lab/load";
 import { OvercloudStack } from "./overcloud-stack";
+import { useStateBackend } from "./state-backend";
 import { UndercloudStack } from "./undercloud-stack";
 
 export interface LabApp {
@@ -18,15 +19,6 @@ export function labApp(lab: Lab, config: AppConfig = {}): LabApp {
   const app = new App({ stackTraces: false, ...config });
   const undercloud = new UndercloudStack(app, `${lab.name}-undercloud`, { lab });
   const overcloud = new OvercloudStack(app, `${lab.name}-overcloud`, { lab });
-  for (const stack of [undercloud, overcloud]) useProjectStateFile(stack);
+  for (const stack of [undercloud, overcloud]) useStateBackend(stack, lab.state);
   return { app, undercloud, overcloud };
-}
-
-/**
- * Local state next to cdktf.out (where cdktf keeps it by default), written as
- * a path relative to the stack folder so the output holds no absolute path
- * of this machine. Tofu runs in cdktf.out/stacks/<stack>.
- */
-function useProjectStateFile(stack: TerraformStack): void {
-  new LocalBackend(stack, { path: `../../../terraform.${stack.node.id}.tfstate` });
 }
