@@ -64,7 +64,19 @@ if [ "$source_host" = "$TARGET_HOST" ]; then
   log "$name is already on $TARGET_HOST; nothing to do"
   exit 0
 fi
-[ "$(server_field status)" = "ACTIVE" ] || die "$name is $(server_field status), not ACTIVE; not migrating it"
+# Nova refuses a migration while a task runs or the power state is not yet
+# known (e.g. right after a confirm): wait until the instance has settled.
+settled() { # ACTIVE, no task, running; 2 when it is in a state no wait fixes
+  local j s t p
+  j=$(server_json); s=$(printf '%s' "$j" | json_get status)
+  t=$(printf '%s' "$j" | json_get "OS-EXT-STS:task_state"); p=$(printf '%s' "$j" | json_get "OS-EXT-STS:power_state")
+  printf '%s, task %s, power %s' "$s" "${t:-none}" "${p:-unknown}"
+  case "$s" in ACTIVE) ;; BUILD|MIGRATING|RESIZE|REBOOT|HARD_REBOOT) return 1 ;; *) return 2 ;; esac
+  # power_state is 1 (RUNNING) in JSON output, "Running" in tables.
+  [ -z "$t" ] && { [ "$p" = "1" ] || [ "$p" = "Running" ]; } && return 0
+  return 1
+}
+wait_until "$name to settle before the migration" "$timeout_s" "$poll_s" settled
 log "$name: $source_host → $TARGET_HOST ($MIGRATION_KIND)"
 
 # --- pre-checks ----------------------------------------------------------
@@ -106,7 +118,7 @@ case "$MIGRATION_KIND" in
     [ "$(server_field "OS-EXT-SRV-ATTR:host")" = "$TARGET_HOST" ] \
       || revert_and_die "$name landed on $(server_field "OS-EXT-SRV-ATTR:host"), not $TARGET_HOST"
     openstack server resize confirm "$INSTANCE_ID"
-    wait_until "$name confirm" "$timeout_s" "$poll_s" status_is ACTIVE
+    wait_until "$name confirm" "$timeout_s" "$poll_s" settled
     ;;
   live|block-live)
     block=(); [ "$MIGRATION_KIND" = "block-live" ] && block=(--block-migration)
@@ -114,6 +126,7 @@ case "$MIGRATION_KIND" in
     on_target() { local h s; h=$(server_field "OS-EXT-SRV-ATTR:host"); s=$(server_field status); printf '%s on %s' "$s" "$h"
       [ "$s" = ACTIVE ] && [ "$h" = "$TARGET_HOST" ] && return 0; [ "$s" = ERROR ] && return 2; return 1; }
     wait_until "$name live migration" "$timeout_s" "$poll_s" on_target
+    wait_until "$name to settle after the live migration" "$timeout_s" "$poll_s" settled
     ;;
   *) die "MIGRATION_KIND \"$MIGRATION_KIND\" is not cold, live or block-live" ;;
 esac
