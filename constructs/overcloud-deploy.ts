@@ -1,45 +1,56 @@
 import { Annotations, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { deployArguments, OvercloudDeployModel } from "./overcloud-command";
+import { OvercloudModel, renderDeploy, RenderedCommands, renderedFingerprint } from "./overcloud-dialects";
 import { ScriptStep } from "./script-step";
 
-export interface OvercloudDeployProps extends OvercloudDeployModel {
+export interface OvercloudDeployProps extends OvercloudModel {
   /** `OS_CLOUD` of the undercloud (where Heat runs the overcloud stack). */
   readonly cloud: string;
-  /** Upper bound of one deploy run. @default 90 */
+  /** Folder on the applying machine where generated files are written and the commands run. */
+  readonly workDir: string;
+  /** Upper bound of one deploy run; a change does not re-run the deploy. @default 90 */
   readonly timeoutMinutes?: number;
-  /** Steps the deploy waits for (the nodes it will use). @default - none */
+  /** Steps the deploy waits for (the nodes it will use, a scale-in). @default - none */
   readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
- * The overcloud deploy (runbook Part 2): re-runs `openstack overcloud deploy`
- * with the lab's role counts, everything else unchanged, and waits for the
- * Heat stack to reach `*_COMPLETE`. It re-runs only when the rendered
- * command changes.
+ * The overcloud deploy (runbook Part 2): the lab's role counts rendered in
+ * its TripleO dialect, run by `overcloud-deploy.sh`, which waits (bounded)
+ * for the Heat stack to reach `*_COMPLETE`. It re-runs only when the
+ * rendered commands or files change.
  */
 export class OvercloudDeploy extends Construct {
-  /** The rendered `openstack` arguments. */
-  public readonly arguments: readonly string[];
+  /** The commands and generated files, as they run. */
+  public readonly rendered: RenderedCommands;
   public readonly step: ScriptStep;
 
   constructor(scope: Construct, id: string, props: OvercloudDeployProps) {
     super(scope, id);
-    this.arguments = deployArguments(props);
-    if (props.dialect === "legacy-flags") {
-      Annotations.of(this).addWarning(
-        "overcloud.dialect legacy-flags: --*-scale/--*-flavor were deprecated in Newton and removed in python-tripleoclient 15; releases after that take dialect parameter-defaults (ComputeCount, ...) or node-provision",
-      );
-    }
+    this.rendered = renderDeploy(props);
+    for (const warning of this.rendered.warnings) Annotations.of(this).addWarning(warning);
+
+    // Profile → count: the script refuses a deploy that would shrink a role
+    // without a named scale-in (more active nodes of the profile than the count).
+    const profileCounts: Record<string, number> = {};
+    for (const role of Object.values(props.roles)) profileCounts[role.profile] = (profileCounts[role.profile] ?? 0) + role.count;
+
+    const fingerprint = renderedFingerprint(this.rendered);
     this.step = new ScriptStep(this, "Deploy", {
       script: "overcloud-deploy.sh",
       dependsOn: props.dependsOn,
       environment: {
         OS_CLOUD: props.cloud,
         OVERCLOUD_STACK: props.stackName,
-        DEPLOY_ARGUMENTS_JSON: JSON.stringify(this.arguments),
+        OVERCLOUD_DIALECT: props.dialect,
+        WORK_DIR: props.workDir,
+        COMMANDS_JSON: JSON.stringify(this.rendered.commands),
+        FILES_JSON: JSON.stringify(this.rendered.files),
+        PROFILE_COUNTS_JSON: JSON.stringify(profileCounts),
+        RENDERED_SHA256: fingerprint,
         DEPLOY_TIMEOUT_MINUTES: String(props.timeoutMinutes ?? 90),
       },
+      replaceOn: { OS_CLOUD: props.cloud, OVERCLOUD_STACK: props.stackName, RENDERED_SHA256: fingerprint },
     });
   }
 }

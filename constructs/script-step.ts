@@ -29,6 +29,13 @@ export interface ScriptStepProps {
    */
   readonly triggers?: Readonly<Record<string, string>>;
   /**
+   * The values whose change re-runs the step, instead of `environment` and
+   * `triggers`: for steps with inputs that must not re-run them (a timeout).
+   * Inputs left out still reach the script and are updated in place.
+   * @default - `environment` and `triggers`
+   */
+  readonly replaceOn?: Readonly<Record<string, string>>;
+  /**
    * Folder the scripts come from; it travels with the stack as one asset.
    * Every step of a stack must use the same folder.
    * @default - the project's scripts/ folder
@@ -80,7 +87,7 @@ export class ScriptStep extends Construct implements ITerraformDependable {
       dependsOn: props.dependsOn,
     });
     this.resource.addOverride("input", environment);
-    this.resource.addOverride("triggers_replace", { ...environment, ...(props.triggers ?? {}) });
+    this.resource.addOverride("triggers_replace", props.replaceOn ?? { ...environment, ...(props.triggers ?? {}) });
     this.resource.addOverride("provisioner", [
       { "local-exec": { command: commandFor(props.script), environment } },
       ...(props.destroyScript

@@ -91,11 +91,43 @@ export function loadLab(file: string): Lab {
     }
   }
 
+  if (nodes.length > 0 || Object.keys(lab.baremetal.existingNodes).length > 0) {
+    for (const [keyPath, message] of roleCoverage(lab, nodes)) problems.push(`${where(keyPath)}: ${keyPath.join(".")}: ${message}`);
+  }
+
   if (problems.length > 0) throw new LabInputError(file, problems);
   return { ...lab, file: absolute, nodeFile, nodes };
 }
 
 type Problem = [keyPath: PropertyKey[], message: string];
+
+/**
+ * Every role count is covered by Ironic nodes tagged with the role's profile:
+ * the node file's (profile from baremetal.nodes.<name>.capabilities, else
+ * from the file) plus baremetal.existingNodes. A deploy asking for more nodes
+ * than that would fail after an hour of Heat with "No valid host".
+ */
+function roleCoverage(lab: LabFile, nodes: readonly BaremetalNodeDefinition[]): Problem[] {
+  if (!lab.overcloud.deploy) return [];
+  const problems: Problem[] = [];
+  const profileOf = new Map<string, string | undefined>();
+  for (const node of nodes) profileOf.set(node.name, lab.baremetal.nodes[node.name]?.capabilities.profile ?? node.capabilities.profile);
+  for (const [name, existing] of Object.entries(lab.baremetal.existingNodes)) {
+    if (profileOf.has(name)) problems.push([["baremetal", "existingNodes", name], `is also a node of ${lab.baremetal.nodeFile}; list a node in one place only`]);
+    else profileOf.set(name, existing.profile);
+  }
+  for (const [role, settings] of Object.entries(lab.overcloud.roles)) {
+    const tagged = [...profileOf].filter(([, profile]) => profile === settings.profile).map(([name]) => name);
+    if (tagged.length < settings.count) {
+      problems.push([
+        ["overcloud", "roles", role, "count"],
+        `${role} needs ${settings.count} node(s) tagged profile:${settings.profile} but the lab has ${tagged.length}${tagged.length ? ` (${tagged.join(", ")})` : ""}: ` +
+          `${settings.count - tagged.length} short. Tag more nodes (baremetal.nodes.<name>.capabilities.profile), list nodes registered elsewhere in baremetal.existingNodes, or lower the count`,
+      ]);
+    }
+  }
+  return problems;
+}
 
 /** References between parts of the lab file: every name used is defined. */
 function crossCheck(lab: LabFile): Problem[] {
@@ -132,6 +164,17 @@ function crossCheck(lab: LabFile): Problem[] {
     }
     router.interfaces.forEach((network, i) => {
       if (!(network in lab.networks)) problems.push([["routers", name, "interfaces", i], `is not a network of this lab (got ${shown(network)})`]);
+    });
+  }
+  const removed = new Set<string>();
+  for (const [role, settings] of Object.entries(lab.overcloud.roles)) {
+    settings.remove.forEach((node, i) => {
+      const at = ["overcloud", "roles", role, "remove", i];
+      if (removed.has(node.hostname)) problems.push([[...at, "hostname"], `names ${shown(node.hostname)} a second time`]);
+      removed.add(node.hostname);
+      if (node.computeHost && hosts.includes(node.computeHost)) {
+        problems.push([[...at, "computeHost"], `leaves the overcloud, so it cannot stay in overcloud.computeHosts (instances are pinned or migrated only to hosts that remain) (got ${shown(node.computeHost)})`]);
+      }
     });
   }
   const duplicateHosts = hosts.filter((h, i) => hosts.indexOf(h) !== i);

@@ -19,6 +19,8 @@ const hostName = z
   .string()
   .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, { message: "must be a host name (letters, digits, '.', '-')" });
 
+const absolutePath = z.string().regex(/^\/\S*$/, { message: "must be an absolute path (the overcloud commands run in overcloud.workDir)" });
+
 const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { message: "must be an IPv4 CIDR such as 192.168.1.0/24" });
 const ipv4 = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, { message: "must be an IPv4 address such as 172.25.250.51" });
 
@@ -52,18 +54,46 @@ export const BaremetalSchema = z
     introspectionConcurrency: z.number().int().positive().default(20),
     /** Per-node settings, keyed by node name. */
     nodes: z.record(safeName("node name"), BaremetalNodeSettingsSchema).default({}),
+    /**
+     * Ironic nodes registered before this lab, outside its node file (the
+     * runbook's controller, compute1, ceph), with the profile each is tagged
+     * with. Only counted by the check that every role count has tagged nodes.
+     */
+    existingNodes: z.record(safeName("node name"), z.object({ profile: z.string().min(1) }).strict()).default({}),
   })
   .strict();
 
+export const MIGRATION_KINDS = ["cold", "live", "block-live"] as const;
+
 export const OVERCLOUD_DIALECTS = ["legacy-flags", "parameter-defaults", "node-provision"] as const;
+
+/** A node leaving its role (scale-in). */
+export const RemovedNodeSchema = z
+  .object({
+    /** Overcloud server name of the node, as `overcloud node delete` takes it (overcloud-novacompute-1). */
+    hostname: hostName,
+    /**
+     * Its Nova compute host in the overcloud (overcloud-novacompute-1.localdomain):
+     * drained — disabled, its instances migrated to the remaining hosts — before
+     * the delete. Omit for nodes that run no instances.
+     */
+    computeHost: hostName.optional(),
+  })
+  .strict();
 
 export const RoleSchema = z
   .object({
+    /** Nodes of the role after the apply. */
     count: z.number().int().min(0),
-    /** Nova flavor of the role (`--compute-flavor compute`). */
+    /** Nova flavor of the role (`--compute-flavor compute`); unused by dialect node-provision. */
     flavor: z.string().min(1),
     /** Ironic profile capability nodes of this role are tagged with. */
     profile: z.string().min(1),
+    /**
+     * Scale-in: the nodes that leave. Lowering a count requires naming them;
+     * they are drained, then deleted, before the deploy with the lower count.
+     */
+    remove: z.array(RemovedNodeSchema).default([]),
   })
   .strict();
 
@@ -73,17 +103,25 @@ export const OvercloudSchema = z
     stackName: safeName("stack name").default("overcloud"),
     /** How the deploy command expresses scale (see README "Overcloud dialects"). */
     dialect: z.enum(OVERCLOUD_DIALECTS).default("legacy-flags"),
-    templatesDir: z.string().min(1),
+    /** Heat templates (`--templates`), absolute: the commands run in workDir. */
+    templatesDir: absolutePath,
     /** Roles keyed by TripleO role name (Controller, Compute, CephStorage, ...). */
     roles: z.record(safeName("role name"), RoleSchema),
     neutronTunnelTypes: z.array(z.string().min(1)).default([]),
     neutronNetworkType: z.string().min(1).optional(),
     /** `-e` files, in order. Order matters: later files override earlier ones. */
-    environmentFiles: z.array(z.string().min(1)).default([]),
+    environmentFiles: z.array(absolutePath).default([]),
     /** Nova compute host names of the overcloud, as instances are pinned to them. */
     computeHosts: z.array(hostName).min(1),
     /** Upper bound of one deploy run. */
     deployTimeoutMinutes: z.number().int().positive().default(90),
+    /** How a drained compute host's instances move (scale-in). */
+    drainMigrationKind: z.enum(MIGRATION_KINDS).default("live"),
+    /**
+     * Folder on the applying machine (the director) where generated files are
+     * written and the overcloud commands run; "~/" is the user's home.
+     */
+    workDir: z.string().regex(/^(\/|~\/)/, { message: 'must be an absolute path or start with "~/"' }).default("~/labcdk-overcloud"),
     /**
      * Run the overcloud deploy from this lab. false: the overcloud exists and is
      * managed elsewhere; the lab only uses its compute hosts (e.g. the test bed).
@@ -132,7 +170,6 @@ export const FlavorSchema = z
   })
   .strict();
 
-export const MIGRATION_KINDS = ["cold", "live", "block-live"] as const;
 export const REACHABILITY_CHECKS = ["ping", "api", "none"] as const;
 
 export const MigrationSchema = z
@@ -220,6 +257,7 @@ export const LabSchema = z
 
 export type LabFile = z.infer<typeof LabSchema>;
 export type Role = z.infer<typeof RoleSchema>;
+export type RemovedNode = z.infer<typeof RemovedNodeSchema>;
 export type Network = z.infer<typeof NetworkSchema>;
 export type Router = z.infer<typeof RouterSchema>;
 export type Flavor = z.infer<typeof FlavorSchema>;

@@ -1,60 +1,89 @@
 #!/usr/bin/env bash
-# Runs `openstack overcloud deploy` with the rendered arguments and waits,
+# Runs the rendered overcloud deploy commands in the lab's dialect and waits,
 # bounded, for the Heat stack to reach *_COMPLETE, printing progress.
 set -euo pipefail
 SCRIPT_NAME="overcloud-deploy"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/lib/common.sh"
+. "$here/lib/overcloud.sh"
 
 usage() {
   cat <<'USAGE'
 Usage: overcloud-deploy.sh [--help]
 
-Run by the labcdk undercloud stack (local-exec) on the director. Re-runs the
-deploy with the lab's arguments (the command is idempotent in TripleO: an
-unchanged overcloud is updated in place) and checks the result.
+Run by the labcdk undercloud stack (local-exec) on the director. Brings the
+overcloud to the lab's role counts (TripleO's deploy is idempotent: an
+unchanged overcloud is updated in place):
+  1. guard: no role would shrink silently. When Ironic has more `active`
+     nodes tagged with a role's profile than the role's count, it stops:
+     lowering a count needs overcloud.roles.<Role>.remove (drain, then
+     delete, as separate steps), never a deploy that lets Heat pick victims;
+  2. writes the generated files (FILES_JSON) into WORK_DIR;
+  3. runs the commands (COMMANDS_JSON) in WORK_DIR, in order — one
+     `overcloud deploy`, or `overcloud node provision` then `overcloud deploy`
+     — with a progress line every PROGRESS_SECONDS (Heat stack status, nodes'
+     provision states), the whole run bounded by DEPLOY_TIMEOUT_MINUTES;
+  4. checks the Heat stack reached *_COMPLETE.
 
 Environment (set by the stack):
   OS_CLOUD                undercloud entry of clouds.yaml
   OVERCLOUD_STACK         Heat stack name (overcloud)
-  DEPLOY_ARGUMENTS_JSON   the `openstack` arguments, a JSON list of strings
+  OVERCLOUD_DIALECT       legacy-flags | parameter-defaults | node-provision
+  WORK_DIR                working folder ("~/" allowed)
+  COMMANDS_JSON           `openstack` argument lists, a JSON list of lists
+  FILES_JSON              generated files, a JSON object name → content
+  PROFILE_COUNTS_JSON     Ironic profile → node count after the deploy
   DEPLOY_TIMEOUT_MINUTES  upper bound of the whole run
   PROGRESS_SECONDS        interval of progress lines (default 60)
 USAGE
 }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
-require_env OS_CLOUD OVERCLOUD_STACK DEPLOY_ARGUMENTS_JSON DEPLOY_TIMEOUT_MINUTES
+require_env OS_CLOUD OVERCLOUD_STACK OVERCLOUD_DIALECT WORK_DIR COMMANDS_JSON FILES_JSON PROFILE_COUNTS_JSON DEPLOY_TIMEOUT_MINUTES
 export OS_CLOUD
-progress="${PROGRESS_SECONDS:-60}"
+progress_s="${PROGRESS_SECONDS:-60}"
 
-mapfile -d '' -t arguments < <(python3 -c '
-import json, os, sys
-args = json.loads(os.environ["DEPLOY_ARGUMENTS_JSON"])
-assert isinstance(args, list) and all(isinstance(a, str) for a in args), "DEPLOY_ARGUMENTS_JSON must be a JSON list of strings"
-sys.stdout.write("\0".join(args) + "\0")
+nodes=$(ironic_nodes_json) || die "cannot list the Ironic nodes of $OS_CLOUD"
+shrinking=$(NODES="$nodes" python3 -c '
+import json, os
+nodes = json.loads(os.environ["NODES"])
+for profile, count in sorted(json.loads(os.environ["PROFILE_COUNTS_JSON"]).items()):
+    active = sorted(n["hostname"] or n["name"] for n in nodes if n["state"] == "active" and n["profile"] == profile)
+    if len(active) > count:
+        print("profile:%s has %d active node(s) (%s) but the lab asks for %d" % (profile, len(active), ", ".join(active), count))
 ')
-log "running: openstack ${arguments[*]}"
-log "bounded at ${DEPLOY_TIMEOUT_MINUTES} min (the runbook's deploy takes about 60)"
+if [ -n "$shrinking" ]; then
+  die "refusing a deploy that would remove nodes without naming them: $shrinking. Lowering a count needs overcloud.roles.<Role>.remove listing the nodes that leave (they are drained and deleted first); nothing was changed"
+fi
+
+work=$(work_dir_ready)
+cd "$work"
+count=$(command_count)
+log "dialect $OVERCLOUD_DIALECT: $count command(s) in $work, bounded at ${DEPLOY_TIMEOUT_MINUTES} min (the runbook's deploy takes about 60)"
 
 deadline=$(( $(date +%s) + DEPLOY_TIMEOUT_MINUTES * 60 ))
-timeout --kill-after=60 "$((DEPLOY_TIMEOUT_MINUTES * 60))" openstack "${arguments[@]}" &
-deploy=$!
-while kill -0 "$deploy" 2>/dev/null; do
-  sleep "$progress" &
-  wait $! || true
-  kill -0 "$deploy" 2>/dev/null || break
-  stack_status=$(openstack stack show "$OVERCLOUD_STACK" -f value -c stack_status 2>/dev/null || echo "unknown")
-  nodes=$(openstack baremetal node list -f value -c Name -c "Provisioning State" 2>/dev/null | tr '\n' ';' || true)
-  log "stack $OVERCLOUD_STACK: $stack_status; nodes: ${nodes:-unknown}; $(( (deadline - $(date +%s)) / 60 )) min left"
+progress() {
+  local stack_status states
+  stack_status=$(openstack stack show "$OVERCLOUD_STACK" -f value -c stack_status 2>/dev/null || echo "not created yet")
+  states=$(ironic_nodes_json 2>/dev/null | python3 -c '
+import collections, json, sys
+c = collections.Counter(n["state"] for n in json.load(sys.stdin))
+print(", ".join("%d %s" % (v, k) for k, v in sorted(c.items())))' 2>/dev/null || echo "unknown")
+  log "stack $OVERCLOUD_STACK: $stack_status; nodes: ${states:-none}; $(( (deadline - $(date +%s)) / 60 )) min left"
+}
+for ((i = 0; i < count; i++)); do
+  mapfile -d '' -t argv < <(command_argv "$i")
+  left=$(( deadline - $(date +%s) ))
+  [ "$left" -gt 0 ] || die "no time left for: openstack ${argv[*]}"
+  log "running ($((i + 1))/$count): openstack ${argv[*]}"
+  status=0
+  run_bounded "$left" "$progress_s" progress openstack "${argv[@]}" || status=$?
+  if [ "$status" -eq 124 ]; then
+    die "stopped after ${DEPLOY_TIMEOUT_MINUTES} min: openstack ${argv[*]}. Nodes stuck in \"wait call-back\" are the runbook's known cloud-init race (delete the zero-byte ifcfg-eth* files and reboot the node); re-run the apply to continue"
+  fi
+  [ "$status" -eq 0 ] || die "openstack ${argv[*]} failed (exit $status); see 'openstack stack failures list $OVERCLOUD_STACK'. Re-running the apply runs it again"
 done
-status=0
-wait "$deploy" || status=$?
-if [ "$status" -eq 124 ]; then
-  die "the deploy ran past ${DEPLOY_TIMEOUT_MINUTES} min and was stopped; nodes stuck in \"wait call-back\" are the runbook's known cloud-init race (delete the zero-byte ifcfg-eth* files and reboot the node)"
-fi
-[ "$status" -eq 0 ] || die "openstack overcloud deploy failed (exit $status); see 'openstack stack failures list $OVERCLOUD_STACK'"
 
-final=$(openstack stack show "$OVERCLOUD_STACK" -f value -c stack_status)
+final=$(openstack stack show "$OVERCLOUD_STACK" -f value -c stack_status) || die "stack $OVERCLOUD_STACK not found after the deploy"
 case "$final" in
   *_COMPLETE) log "stack $OVERCLOUD_STACK: $final — overcloud deployed" ;;
   *) die "stack $OVERCLOUD_STACK ended in $final" ;;

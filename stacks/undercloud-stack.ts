@@ -4,7 +4,10 @@ import { Construct } from "constructs";
 import { DataOpenstackImagesImageV2 } from "../.gen/providers/openstack/data-openstack-images-image-v2";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { BaremetalNode } from "../constructs/baremetal-node";
+import { ComputeDrain } from "../constructs/compute-drain";
 import { OvercloudDeploy } from "../constructs/overcloud-deploy";
+import { OvercloudModel } from "../constructs/overcloud-dialects";
+import { OvercloudNodeDelete } from "../constructs/overcloud-node-delete";
 import { Lab } from "../lab/load";
 import { projectRoot } from "../lab/project-root";
 
@@ -14,12 +17,19 @@ export interface UndercloudStackProps {
 
 /**
  * What the director (undercloud) does: bare-metal nodes in Ironic
- * (runbook Part 1) and the overcloud deploy through Heat (Part 2).
+ * (runbook Part 1) and the overcloud deploy through Heat (Part 2). A
+ * scale-in runs first, as separate steps a plan shows: drain each removed
+ * compute host, then `overcloud node delete`, then the deploy with the
+ * lower counts.
  */
 export class UndercloudStack extends TerraformStack {
   public readonly nodes: Readonly<Record<string, BaremetalNode>>;
   /** The overcloud deploy, unless the lab says `overcloud.deploy: false`. */
   public readonly deploy?: OvercloudDeploy;
+  /** Drains of removed compute hosts, keyed by host. */
+  public readonly drains: Readonly<Record<string, ComputeDrain>> = {};
+  /** The scale-in's node delete, when a role removes nodes. */
+  public readonly nodeDelete?: OvercloudNodeDelete;
 
   constructor(scope: Construct, id: string, props: UndercloudStackProps) {
     super(scope, id);
@@ -49,17 +59,42 @@ export class UndercloudStack extends TerraformStack {
     this.nodes = nodes;
 
     if (!lab.overcloud.deploy) return;
+    const overcloud = lab.overcloud;
+    const model: OvercloudModel = {
+      dialect: overcloud.dialect,
+      stackName: overcloud.stackName,
+      templatesDir: overcloud.templatesDir,
+      roles: overcloud.roles,
+      neutronTunnelTypes: overcloud.neutronTunnelTypes,
+      neutronNetworkType: overcloud.neutronNetworkType,
+      environmentFiles: overcloud.environmentFiles,
+    };
+    const removed = Object.values(overcloud.roles).flatMap((role) => role.remove);
+    const drains: Record<string, ComputeDrain> = {};
+    for (const node of removed) {
+      if (!node.computeHost) continue;
+      drains[node.computeHost] = new ComputeDrain(this, `Drain-${node.hostname}`, {
+        cloud: lab.clouds.overcloud,
+        computeHost: node.computeHost,
+        remainingHosts: overcloud.computeHosts,
+        kind: overcloud.drainMigrationKind,
+      });
+    }
+    this.drains = drains;
+    if (removed.length > 0) {
+      this.nodeDelete = new OvercloudNodeDelete(this, "OvercloudScaleIn", {
+        ...model,
+        cloud: lab.clouds.undercloud,
+        workDir: overcloud.workDir,
+        dependsOn: Object.values(drains).map((d) => d.step),
+      });
+    }
     this.deploy = new OvercloudDeploy(this, "Overcloud", {
+      ...model,
       cloud: lab.clouds.undercloud,
-      dialect: lab.overcloud.dialect,
-      stackName: lab.overcloud.stackName,
-      templatesDir: lab.overcloud.templatesDir,
-      roles: lab.overcloud.roles,
-      neutronTunnelTypes: lab.overcloud.neutronTunnelTypes,
-      neutronNetworkType: lab.overcloud.neutronNetworkType,
-      environmentFiles: lab.overcloud.environmentFiles,
-      timeoutMinutes: lab.overcloud.deployTimeoutMinutes,
-      dependsOn: Object.values(nodes).map((n) => n.tag),
+      workDir: overcloud.workDir,
+      timeoutMinutes: overcloud.deployTimeoutMinutes,
+      dependsOn: [...Object.values(nodes).map((n) => n.tag), ...(this.nodeDelete ? [this.nodeDelete.step] : [])],
     });
   }
 }

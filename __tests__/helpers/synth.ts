@@ -7,6 +7,7 @@ import { projectRoot } from "../../lab/project-root";
 import { OvercloudStack } from "../../stacks/overcloud-stack";
 import { UndercloudStack } from "../../stacks/undercloud-stack";
 import { labApp } from "../../stacks/lab-app";
+import { writeFiles } from "./files";
 
 export const CLASSROOM_LAB = path.join(projectRoot(), "labs", "classroom", "lab.yaml");
 export const CLASSROOM_DEV_LAB = path.join(projectRoot(), "labs", "classroom-dev", "lab.yaml");
@@ -35,6 +36,19 @@ export function labStacks(labFile: string = CLASSROOM_LAB): LabStacks {
     undercloud: new UndercloudStack(app, `${lab.name}-undercloud`, { lab }),
     overcloud: new OvercloudStack(app, `${lab.name}-overcloud`, { lab }),
   };
+}
+
+/**
+ * The classroom lab file with one edit applied, written with a copy of its
+ * node file into a fresh folder; returns the new lab file. The edit must
+ * change something.
+ */
+export function classroomWith(edit: (text: string) => string): string {
+  const text = fs.readFileSync(CLASSROOM_LAB, "utf8");
+  const edited = edit(text);
+  if (edited === text) throw new Error("classroomWith: the edit changed nothing (a stale search string?)");
+  const nodeFile = fs.readFileSync(path.join(path.dirname(CLASSROOM_LAB), "instackenv-onenode.json"), "utf8");
+  return path.join(writeFiles({ "lab.yaml": edited, "instackenv-onenode.json": nodeFile }), "lab.yaml");
 }
 
 /** Full synth of a lab into a fresh folder, as `cdktf synth` does; returns the folder. */

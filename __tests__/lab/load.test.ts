@@ -36,9 +36,9 @@ describe("the built-in classroom lab", () => {
 
   test("carries the runbook's overcloud: scales 1/2/1, flavors, vxlan, five environment files in order", () => {
     expect(lab.overcloud.roles).toEqual({
-      Controller: { count: 1, flavor: "control", profile: "control" },
-      Compute: { count: 2, flavor: "compute", profile: "compute" },
-      CephStorage: { count: 1, flavor: "ceph-storage", profile: "ceph-storage" },
+      Controller: { count: 1, flavor: "control", profile: "control", remove: [] },
+      Compute: { count: 2, flavor: "compute", profile: "compute", remove: [] },
+      CephStorage: { count: 1, flavor: "ceph-storage", profile: "ceph-storage", remove: [] },
     });
     expect(lab.overcloud.templatesDir).toBe("/home/stack/templates");
     expect(lab.overcloud.neutronTunnelTypes).toEqual(["vxlan"]);
@@ -129,7 +129,11 @@ describe("a lab file with mistakes", () => {
 
   test("node settings for a node the node file does not have are refused", () => {
     const file = classroomWith((t) => t.replace("    compute2:\n", "    compute3:\n"));
-    expect(problemsOf(file)).toEqual([expect.stringContaining("baremetal.nodes.compute3: names no node of instackenv-onenode.json (it has compute2)")]);
+    expect(problemsOf(file)).toEqual([
+      expect.stringContaining("baremetal.nodes.compute3: names no node of instackenv-onenode.json (it has compute2)"),
+      // compute2 lost its profile with the settings: the role count check says so too.
+      expect.stringContaining("overcloud.roles.Compute.count: Compute needs 2 node(s) tagged profile:compute but the lab has 1 (compute1): 1 short"),
+    ]);
   });
 
   test("YAML syntax errors name the line", () => {

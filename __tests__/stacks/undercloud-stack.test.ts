@@ -1,4 +1,4 @@
-import { labStacks, resourcesOf, synthJson } from "../helpers/synth";
+import { classroomWith, labStacks, resourcesOf, synthJson } from "../helpers/synth";
 
 describe("undercloud stack of the classroom lab", () => {
   const { undercloud, lab } = labStacks();
@@ -50,7 +50,9 @@ describe("undercloud stack of the classroom lab", () => {
 
   test("the overcloud deploy renders the runbook's exact command, after the nodes are tagged", () => {
     const deploy = stepNamed("Overcloud_Deploy_");
-    expect(JSON.parse(deploy.input.DEPLOY_ARGUMENTS_JSON).join(" ")).toBe(
+    const commands: string[][] = JSON.parse(deploy.input.COMMANDS_JSON);
+    expect(commands).toHaveLength(1);
+    expect(commands[0].join(" ")).toBe(
       "overcloud deploy --templates /home/stack/templates " +
         "--control-scale 1 --ceph-storage-scale 1 --compute-scale 2 " +
         "--control-flavor control --compute-flavor compute --ceph-storage-flavor ceph-storage " +
@@ -61,7 +63,10 @@ describe("undercloud stack of the classroom lab", () => {
         "-e /home/stack/templates/environments/storage-environment.yaml " +
         "-e /home/stack/templates/pre-config-fix.yaml",
     );
-    expect(deploy.input).toMatchObject({ OS_CLOUD: "undercloud", OVERCLOUD_STACK: "overcloud", DEPLOY_TIMEOUT_MINUTES: "90" });
+    expect(JSON.parse(deploy.input.FILES_JSON)).toEqual({});
+    expect(deploy.input).toMatchObject({ OS_CLOUD: "undercloud", OVERCLOUD_STACK: "overcloud", OVERCLOUD_DIALECT: "legacy-flags", WORK_DIR: "~/labcdk-overcloud", DEPLOY_TIMEOUT_MINUTES: "90" });
+    // The guard against a silent shrink: every profile's node count after the deploy.
+    expect(JSON.parse(deploy.input.PROFILE_COUNTS_JSON)).toEqual({ control: 1, compute: 2, "ceph-storage": 1 });
     expect(deploy.depends_on).toEqual([expect.stringMatching(/^terraform_data\.Node-compute2_Tag_/)]);
   });
 
@@ -69,8 +74,26 @@ describe("undercloud stack of the classroom lab", () => {
     const messages = undercloud.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
     expect(messages.sort()).toEqual([
       'node "compute2": classic driver "pxe_ipmitool" is registered as the hardware type "ipmi" (classic drivers were removed from Ironic in Rocky)',
-      expect.stringContaining("releases after that take dialect parameter-defaults"),
+      expect.stringContaining("removed in python-tripleoclient 15 (--neutron-* earlier); later releases take dialect parameter-defaults (ComputeCount, ...) or node-provision"),
     ]);
+  });
+
+  test("the deploy re-runs when the rendered commands change, not when the timeout does", () => {
+    const deploy = stepNamed("Overcloud_Deploy_");
+    expect(Object.keys(deploy.triggers_replace).sort()).toEqual(["OS_CLOUD", "OVERCLOUD_STACK", "RENDERED_SHA256"]);
+    expect(deploy.triggers_replace.RENDERED_SHA256).toBe(deploy.input.RENDERED_SHA256);
+    expect(deploy.input.RENDERED_SHA256).toMatch(/^[0-9a-f]{64}$/);
+    const other = labStacks(classroomWith((text) => text.replace("deployTimeoutMinutes: 90", "deployTimeoutMinutes: 120")));
+    const otherDeploy = Object.entries(resourcesOf(synthJson(other.undercloud), "terraform_data")).find(([id]) => id.startsWith("Overcloud_Deploy_"))![1];
+    expect(otherDeploy.input.DEPLOY_TIMEOUT_MINUTES).toBe("120");
+    expect(otherDeploy.triggers_replace).toEqual(deploy.triggers_replace);
+    const scaled = labStacks(classroomWith((text) => text.replace("Compute: { count: 2,", "Compute: { count: 1,")));
+    const scaledDeploy = Object.entries(resourcesOf(synthJson(scaled.undercloud), "terraform_data")).find(([id]) => id.startsWith("Overcloud_Deploy_"))![1];
+    expect(scaledDeploy.triggers_replace.RENDERED_SHA256).not.toBe(deploy.triggers_replace.RENDERED_SHA256);
+  });
+
+  test("no scale-in without removed nodes: no drain, no node delete", () => {
+    expect(Object.keys(steps).filter((id) => id.startsWith("Drain-") || id.startsWith("OvercloudScaleIn"))).toEqual([]);
   });
 
   test("the BMC password of the node file appears nowhere in the synthesized JSON", () => {

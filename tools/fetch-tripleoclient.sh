@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Fetches the pinned python-tripleoclient releases (one per overcloud dialect)
+# and tripleo-heat-templates from PyPI for tools/tripleo-argv/. Cached and
+# hash-checked; a second run does nothing and needs no network.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The pins (KEY=value lines), also read by tools/tripleo-argv/*.py.
+# shellcheck source=/dev/null
+. "$here/tripleo-versions.env"
+
+usage() {
+  cat <<USAGE
+Usage: tools/fetch-tripleoclient.sh [--help]
+
+Downloads with 'pip download --no-deps --require-hashes' the releases pinned in
+tools/tripleo-versions.env and unpacks them into
+  \${LABCDK_CACHE:-\${LABCDK_CACHE_DIR:-\${XDG_CACHE_HOME:-~/.cache}/labcdk}}/pypi/tripleoclient/
+    python-tripleoclient-<version>/    (wheel: tripleoclient/ + *.dist-info/)
+    tripleo-heat-templates-<version>/  (sdist: the Heat templates)
+    downloads/                         (the verified archives)
+
+  legacy-flags        python-tripleoclient $TRIPLEOCLIENT_LEGACY_FLAGS_VERSION
+  parameter-defaults  python-tripleoclient $TRIPLEOCLIENT_PARAMETER_DEFAULTS_VERSION
+  node-provision      python-tripleoclient $TRIPLEOCLIENT_NODE_PROVISION_VERSION
+  Heat templates      tripleo-heat-templates $THT_VERSION
+
+Each archive's sha256 is checked by pip and again here against the pinned value.
+Network waits are bounded (pip --timeout 30 --retries 2, at most 10 minutes per
+download). Needs /usr/bin/python3 with pip (or python3 -m pip on PATH).
+USAGE
+}
+case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
+
+cache="${LABCDK_CACHE:-${LABCDK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/labcdk}}"
+root="$cache/pypi/tripleoclient"
+downloads="$root/downloads"
+
+say() { echo "fetch-tripleoclient: $*"; }
+die() { echo "fetch-tripleoclient: $*" >&2; exit 1; }
+
+if /usr/bin/python3 -m pip --version >/dev/null 2>&1; then
+  pip=(/usr/bin/python3 -m pip)
+elif python3 -m pip --version >/dev/null 2>&1; then
+  pip=(python3 -m pip)   # only downloads; nothing is installed
+else
+  die "no pip: apt-get install python3-pip"
+fi
+command -v sha256sum >/dev/null || die "sha256sum is required (coreutils)"
+
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+
+# file_ok FILE SHA256: the file exists and has that digest.
+file_ok() {
+  [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]
+}
+
+# download NAME VERSION FILE SHA256 [pip options...]: leaves $downloads/FILE, verified.
+download() {
+  local name="$1" version="$2" file="$3" sha="$4"
+  shift 4
+  if file_ok "$downloads/$file" "$sha"; then
+    say "$file already downloaded (sha256 ok)"
+    return 0
+  fi
+  say "downloading $name $version from PyPI ($file)"
+  local dest="$scratch/dl-$name-$version"
+  mkdir -p "$dest" "$downloads"
+  printf '%s==%s --hash=sha256:%s\n' "$name" "$version" "$sha" > "$dest.req"
+  timeout 600 "${pip[@]}" download --quiet --no-deps --require-hashes \
+      --disable-pip-version-check --timeout 30 --retries 2 \
+      --dest "$dest" -r "$dest.req" "$@" \
+    || die "pip download of $name $version failed (network, or a hash that is not the pinned one: see above)"
+  [ -f "$dest/$file" ] || die "pip did not save $file (got: $(ls "$dest"))"
+  file_ok "$dest/$file" "$sha" || die "$file: sha256 is not the pinned $sha"
+  mv "$dest/$file" "$downloads/$file"
+  say "$file: sha256 ok"
+}
+
+# unpacked DIR SHA256: DIR was unpacked from the archive with that digest.
+unpacked() {
+  [ -f "$1/.labcdk-sha256" ] && [ "$(cat "$1/.labcdk-sha256")" = "$2" ]
+}
+
+fetch_client() {
+  local dialect="$1" version="$2" file="$3" sha="$4"
+  local target="$root/python-tripleoclient-$version"
+  if unpacked "$target" "$sha"; then
+    say "$dialect: python-tripleoclient $version cached in $target"
+    return 0
+  fi
+  download python-tripleoclient "$version" "$file" "$sha" --only-binary=:all:
+  rm -rf "$target" "$target.partial"
+  mkdir -p "$target.partial"
+  /usr/bin/python3 -m zipfile -e "$downloads/$file" "$target.partial"
+  [ -f "$target.partial/tripleoclient/v1/overcloud_deploy.py" ] \
+    || die "$file has no tripleoclient/v1/overcloud_deploy.py"
+  printf '%s\n' "$sha" > "$target.partial/.labcdk-sha256"
+  mv "$target.partial" "$target"
+  say "$dialect: python-tripleoclient $version unpacked in $target"
+}
+
+fetch_templates() {
+  local version="$1" file="$2" sha="$3"
+  local target="$root/tripleo-heat-templates-$version"
+  if unpacked "$target" "$sha"; then
+    say "tripleo-heat-templates $version cached in $target"
+    return 0
+  fi
+  # Only the sdist carries the templates. pip reads its metadata by building it
+  # (pbr); setuptools >= 61 refuses its flat layout, so the isolated build
+  # environment gets an older setuptools (it is used for that and thrown away).
+  printf 'setuptools<60\n' > "$scratch/build-constraints.txt"
+  (
+    export PIP_CONSTRAINT="$scratch/build-constraints.txt"
+    download tripleo-heat-templates "$version" "$file" "$sha" \
+      --no-binary=tripleo-heat-templates --use-pep517
+  )
+  rm -rf "$target" "$target.partial"
+  mkdir -p "$target.partial"
+  tar -xzf "$downloads/$file" -C "$target.partial" --strip-components=1 --no-same-owner
+  [ -f "$target.partial/overcloud.j2.yaml" ] || die "$file has no overcloud.j2.yaml"
+  printf '%s\n' "$sha" > "$target.partial/.labcdk-sha256"
+  mv "$target.partial" "$target"
+  say "tripleo-heat-templates $version unpacked in $target"
+}
+
+mkdir -p "$root"
+fetch_client legacy-flags "$TRIPLEOCLIENT_LEGACY_FLAGS_VERSION" \
+  "$TRIPLEOCLIENT_LEGACY_FLAGS_FILE" "$TRIPLEOCLIENT_LEGACY_FLAGS_SHA256"
+fetch_client parameter-defaults "$TRIPLEOCLIENT_PARAMETER_DEFAULTS_VERSION" \
+  "$TRIPLEOCLIENT_PARAMETER_DEFAULTS_FILE" "$TRIPLEOCLIENT_PARAMETER_DEFAULTS_SHA256"
+fetch_client node-provision "$TRIPLEOCLIENT_NODE_PROVISION_VERSION" \
+  "$TRIPLEOCLIENT_NODE_PROVISION_FILE" "$TRIPLEOCLIENT_NODE_PROVISION_SHA256"
+fetch_templates "$THT_VERSION" "$THT_FILE" "$THT_SHA256"
+say "done: $root"
