@@ -5,6 +5,7 @@
  * changes listed first. The caller's exit code says whether anything
  * destructive is planned.
  */
+import { parse as parseYaml } from "yaml";
 
 /** The part of `tofu show -json` a summary needs. */
 export interface PlanJson {
@@ -55,15 +56,13 @@ function describeStep(inputs: Inputs): string {
     case "tag-node":
       return `tag node ${inputs.NODE_NAME} with ${inputs.NODE_CAPABILITIES || "no capabilities"}`;
     case "overcloud-deploy": {
-      let detail = "";
-      try {
-        const args: string[] = JSON.parse(inputs.DEPLOY_ARGUMENTS_JSON ?? "[]");
-        detail = args.flatMap((arg, i) => (/^--.*-scale$/.test(arg) ? [`${arg.slice(2)} ${args[i + 1]}`] : [])).join(", ");
-      } catch {
-        detail = "arguments not readable";
-      }
-      return `overcloud deploy of stack ${inputs.OVERCLOUD_STACK}${detail ? ` (${detail})` : ""}`;
+      const scale = roleCounts(inputs);
+      return `overcloud deploy of stack ${inputs.OVERCLOUD_STACK}${inputs.OVERCLOUD_DIALECT ? `, dialect ${inputs.OVERCLOUD_DIALECT}` : ""}${scale ? ` (${scale})` : ""}`;
     }
+    case "drain-compute":
+      return `drain compute host ${inputs.DRAIN_HOST}: disable it, ${inputs.MIGRATION_KIND}-migrate its instances to ${inputs.REMAINING_HOSTS}`;
+    case "overcloud-node-delete":
+      return `delete overcloud node(s) ${inputs.HOSTNAMES} from stack ${inputs.OVERCLOUD_STACK}`;
     case "migrate-instance":
       return `migrate ${inputs.INSTANCE_NAME} to ${inputs.TARGET_HOST} (${inputs.MIGRATION_KIND})`;
     case "check-reachability":
@@ -72,6 +71,33 @@ function describeStep(inputs: Inputs): string {
       return `script step ${inputs.LABCDK_STEP ?? "(unknown)"}`;
   }
 }
+
+/**
+ * The role counts a deploy step asks for, from whichever form its dialect
+ * uses: `--<role>-scale` flags, `<Role>Count` parameters, or the `count` of
+ * each role in baremetal_deployment.yaml. Older plans carry DEPLOY_ARGUMENTS_JSON.
+ */
+function roleCounts(inputs: Inputs): string {
+  try {
+    const commands: string[][] = inputs.COMMANDS_JSON ? JSON.parse(inputs.COMMANDS_JSON) : [JSON.parse(inputs.DEPLOY_ARGUMENTS_JSON ?? "[]")];
+    const files: Record<string, string> = JSON.parse(inputs.FILES_JSON ?? "{}");
+    const counts = commands.flatMap((args) => args.flatMap((arg, i) => (/^--.*-scale$/.test(arg) ? [`${arg.slice(2)} ${args[i + 1]}`] : [])));
+    for (const content of Object.values(files)) {
+      const data = parseYaml(content);
+      if (Array.isArray(data)) counts.push(...data.filter((r) => r?.name && r.count !== undefined).map((r) => `${r.name} ${r.count}`));
+      for (const [name, value] of Object.entries(data?.parameter_defaults ?? {})) if (/Count$/.test(name)) counts.push(`${name} ${value}`);
+    }
+    return counts.join(", ");
+  } catch {
+    return "inputs not readable";
+  }
+}
+
+/** Steps that destroy or disrupt something when they run. */
+const RUN_EFFECT: Readonly<Record<string, (inputs: Inputs) => string>> = {
+  "drain-compute": (inputs) => `compute host ${inputs.DRAIN_HOST} is disabled and its instances move to ${inputs.REMAINING_HOSTS} (${inputs.MIGRATION_KIND} migration)`,
+  "overcloud-node-delete": (inputs) => `overcloud node(s) ${inputs.HOSTNAMES} are deleted from stack ${inputs.OVERCLOUD_STACK} (scale-in; after the drains)`,
+};
 
 /** Steps whose destroy undoes something in the lab (their destroy script). */
 const DESTROY_EFFECT: Readonly<Record<string, (inputs: Inputs) => string>> = {
@@ -106,7 +132,11 @@ export function summarizePlans(plans: readonly StackPlan[]): PlanSummary {
       const after = inputsOf(change.change.after);
       if (before || after) {
         if (action === "add" || action === "change" || action === "replace") {
-          if (action !== "change") steps.push(describeStep(after ?? before!));
+          if (action !== "change") {
+            steps.push(describeStep(after ?? before!));
+            const effect = RUN_EFFECT[(after ?? before!).LABCDK_STEP ?? ""];
+            if (effect) destructiveLines.push(`**${stack}**: ${effect(after ?? before!)}`);
+          }
           const undo = before && action === "replace" ? DESTROY_EFFECT[before.LABCDK_STEP ?? ""] : undefined;
           if (undo) destructiveLines.push(`**${stack}**: ${undo(before!)} first (its step is replaced: ${describeStep(after ?? before!)})`);
         } else {

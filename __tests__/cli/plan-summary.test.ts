@@ -73,6 +73,60 @@ describe("plan-summary", () => {
     expect(summary.markdown).toContain("- **u**: unregister node n1 from Ironic first (its step is replaced: register + introspect node n1 (redfish))");
   });
 
+  test("GIVEN a scale-in THEN the drain and the node delete are separate steps, both listed first as destructive, and the deploy shows the lower count", () => {
+    const summary = summarizePlans([
+      {
+        stack: "lab-undercloud",
+        plan: {
+          resource_changes: [
+            step("terraform_data.Drain-overcloud-novacompute-1_Drain_1", ["create"], {
+              LABCDK_STEP: "drain-compute",
+              DRAIN_HOST: "overcloud-novacompute-1.localdomain",
+              REMAINING_HOSTS: "overcloud-novacompute-0.localdomain",
+              MIGRATION_KIND: "live",
+            }),
+            step("terraform_data.OvercloudScaleIn_Delete_1", ["create"], { LABCDK_STEP: "overcloud-node-delete", HOSTNAMES: "overcloud-novacompute-1", OVERCLOUD_STACK: "overcloud" }),
+            step("terraform_data.Overcloud_Deploy_1", ["delete", "create"], {
+              LABCDK_STEP: "overcloud-deploy",
+              OVERCLOUD_STACK: "overcloud",
+              OVERCLOUD_DIALECT: "parameter-defaults",
+              COMMANDS_JSON: JSON.stringify([["overcloud", "deploy", "-e", "labcdk-parameters.yaml"]]),
+              FILES_JSON: JSON.stringify({ "labcdk-parameters.yaml": "parameter_defaults:\n  ControllerCount: 1\n  ComputeCount: 1\n  OvercloudComputeFlavor: compute\n" }),
+            }),
+          ],
+        },
+      },
+    ]);
+    expect(summary.destructive).toBe(true);
+    const [destructive, rest] = summary.markdown.split("### lab-undercloud");
+    expect(destructive).toContain("compute host overcloud-novacompute-1.localdomain is disabled and its instances move to overcloud-novacompute-0.localdomain (live migration)");
+    expect(destructive).toContain("overcloud node(s) overcloud-novacompute-1 are deleted from stack overcloud (scale-in; after the drains)");
+    expect(rest).toContain("1. drain compute host overcloud-novacompute-1.localdomain: disable it, live-migrate its instances to overcloud-novacompute-0.localdomain");
+    expect(rest).toContain("2. delete overcloud node(s) overcloud-novacompute-1 from stack overcloud");
+    expect(rest).toContain("3. overcloud deploy of stack overcloud, dialect parameter-defaults (ControllerCount 1, ComputeCount 1)");
+  });
+
+  test("GIVEN a node-provision deploy THEN its counts come from baremetal_deployment.yaml", () => {
+    const summary = summarizePlans([
+      {
+        stack: "lab-undercloud",
+        plan: {
+          resource_changes: [
+            step("terraform_data.Overcloud_Deploy_1", ["create"], {
+              LABCDK_STEP: "overcloud-deploy",
+              OVERCLOUD_STACK: "lab",
+              OVERCLOUD_DIALECT: "node-provision",
+              COMMANDS_JSON: JSON.stringify([["overcloud", "node", "provision"], ["overcloud", "deploy"]]),
+              FILES_JSON: JSON.stringify({ "baremetal_deployment.yaml": "- name: Controller\n  count: 1\n- name: Compute\n  count: 3\n" }),
+            }),
+          ],
+        },
+      },
+    ]);
+    expect(summary.destructive).toBe(false);
+    expect(summary.markdown).toContain("1. overcloud deploy of stack lab, dialect node-provision (Controller 1, Compute 3)");
+  });
+
   test("GIVEN an empty plan THEN it says no changes", () => {
     const summary = summarizePlans([{ stack: "s", plan: { resource_changes: [] } }]);
     expect(summary).toEqual({ destructive: false, markdown: expect.stringContaining("No changes.") });

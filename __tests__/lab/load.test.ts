@@ -136,6 +136,46 @@ describe("a lab file with mistakes", () => {
     ]);
   });
 
+  test("a role count more than the nodes tagged with its profile is refused, naming the role and the shortfall", () => {
+    const file = classroomWith((t) => t.replace("Compute: { count: 2,", "Compute: { count: 4,").replace("CephStorage: { count: 1,", "CephStorage: { count: 2,"));
+    const problems = problemsOf(file);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(new RegExp(`^${file}:\\d+:\\d+: overcloud\\.roles\\.Compute\\.count: Compute needs 4 node\\(s\\) tagged profile:compute but the lab has 2 \\(compute2, compute1\\): 2 short`));
+    expect(problems[1]).toContain("overcloud.roles.CephStorage.count: CephStorage needs 2 node(s) tagged profile:ceph-storage but the lab has 1 (ceph): 1 short");
+  });
+
+  test("the tagged-node check reads the profile the lab gives a node (baremetal.nodes), and existingNodes", () => {
+    const file = classroomWith((t) => t.replace("capabilities: { profile: compute, boot_option: local }", "capabilities: { profile: ceph-storage, boot_option: local }"));
+    expect(problemsOf(file)).toEqual([expect.stringContaining("overcloud.roles.Compute.count: Compute needs 2 node(s) tagged profile:compute but the lab has 1 (compute1): 1 short")]);
+    const noExisting = classroomWith((t) => t.replace("    compute1: { profile: compute }\n", ""));
+    expect(problemsOf(noExisting)).toEqual([expect.stringContaining("Compute needs 2 node(s) tagged profile:compute but the lab has 1 (compute2): 1 short")]);
+  });
+
+  test("no tagged-node check when the lab does not deploy the overcloud", () => {
+    const file = classroomWith((t) => t.replace("Compute: { count: 2,", "Compute: { count: 9,").replace("  deployTimeoutMinutes: 90", "  deployTimeoutMinutes: 90\n  deploy: false"));
+    expect(loadLab(file).overcloud.roles.Compute.count).toBe(9);
+  });
+
+  test("a node listed both in the node file and in existingNodes is refused", () => {
+    const file = classroomWith((t) => t.replace("    ceph: { profile: ceph-storage }", "    ceph: { profile: ceph-storage }\n    compute2: { profile: compute }"));
+    expect(problemsOf(file)).toEqual([expect.stringContaining("baremetal.existingNodes.compute2: is also a node of instackenv-onenode.json; list a node in one place only")]);
+  });
+
+  test("a removed node whose compute host stays in computeHosts, or named twice, is refused", () => {
+    const file = classroomWith((t) =>
+      t.replace(
+        "Compute: { count: 2, flavor: compute, profile: compute }",
+        "Compute:\n      count: 1\n      flavor: compute\n      profile: compute\n      remove:\n" +
+          "        - { hostname: overcloud-novacompute-1, computeHost: overcloud-novacompute-1.localdomain }\n" +
+          "        - { hostname: overcloud-novacompute-1 }",
+      ),
+    );
+    const problems = problemsOf(file);
+    expect(problems).toHaveLength(2);
+    expect(problems.join("\n")).toContain("overcloud.roles.Compute.remove.0.computeHost: leaves the overcloud, so it cannot stay in overcloud.computeHosts");
+    expect(problems.join("\n")).toContain('overcloud.roles.Compute.remove.1.hostname: names "overcloud-novacompute-1" a second time');
+  });
+
   test("YAML syntax errors name the line", () => {
     const file = classroomWith((t) => t.replace("name: lab\n", "name: lab\n  bad: [\n"));
     expect(problemsOf(file)[0]).toMatch(new RegExp(`^${file}:\\d+:\\d+: `));

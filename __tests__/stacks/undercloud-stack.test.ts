@@ -106,3 +106,45 @@ describe("undercloud stack of the classroom lab", () => {
     expect(json).toMatchSnapshot();
   });
 });
+
+describe("undercloud stack of a scale-in (Compute 3 → 2, overcloud-novacompute-1 leaves)", () => {
+  const file = classroomWith((text) =>
+    text
+      .replace(
+        "Compute: { count: 2, flavor: compute, profile: compute }",
+        "Compute:\n      count: 2\n      flavor: compute\n      profile: compute\n      remove:\n        - { hostname: overcloud-novacompute-1, computeHost: overcloud-novacompute-1.localdomain }",
+      )
+      .replace("    - overcloud-novacompute-1.localdomain\n", "    - overcloud-novacompute-2.localdomain\n")
+      .replace("migration: { to: overcloud-novacompute-1.localdomain", "migration: { to: overcloud-novacompute-2.localdomain"),
+  );
+  const { undercloud } = labStacks(file);
+  const steps = resourcesOf(synthJson(undercloud), "terraform_data");
+  const only = (prefix: string) => {
+    const found = Object.entries(steps).filter(([id]) => id.startsWith(prefix));
+    expect(found).toHaveLength(1);
+    return { address: `terraform_data.${found[0][0]}`, ...found[0][1] };
+  };
+
+  test("three separate steps, in order: drain → node delete → deploy with the lower count", () => {
+    const drain = only("Drain-overcloud-novacompute-1_Drain_");
+    const remove = only("OvercloudScaleIn_Delete_");
+    const deploy = only("Overcloud_Deploy_");
+    expect(drain.input).toMatchObject({
+      LABCDK_STEP: "drain-compute",
+      OS_CLOUD: "overcloud",
+      DRAIN_HOST: "overcloud-novacompute-1.localdomain",
+      REMAINING_HOSTS: "overcloud-novacompute-0.localdomain,overcloud-novacompute-2.localdomain",
+      MIGRATION_KIND: "live",
+    });
+    expect(remove.depends_on).toEqual([drain.address]);
+    expect(remove.input).toMatchObject({ LABCDK_STEP: "overcloud-node-delete", OS_CLOUD: "undercloud", HOSTNAMES: "overcloud-novacompute-1", OVERCLOUD_DIALECT: "legacy-flags" });
+    expect(JSON.parse(remove.input.COMMANDS_JSON)).toEqual([["overcloud", "node", "delete", "--stack", "overcloud", "overcloud-novacompute-1"]]);
+    expect(deploy.depends_on).toContain(remove.address);
+    expect(JSON.parse(deploy.input.COMMANDS_JSON)[0]).toEqual(expect.arrayContaining(["--compute-scale", "2"]));
+  });
+
+  test("the drain re-runs only for another host, not for a timeout or remaining-host change", () => {
+    const drain = only("Drain-overcloud-novacompute-1_Drain_");
+    expect(drain.triggers_replace).toEqual({ OS_CLOUD: "overcloud", DRAIN_HOST: "overcloud-novacompute-1.localdomain" });
+  });
+});
