@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Fetches tripleo-ansible (PyPI) for tools/tripleo-argv/check_baremetal_deployment.py:
+# its module_utils/baremetal_deploy.py holds the real baremetal_deployment.yaml
+# schema and expand() of `overcloud node provision`. Cached and hash-checked;
+# a second run does nothing and needs no network.
+set -euo pipefail
+
+# The pin. 6.0.0 (2022-12-12) is the only release on PyPI; the node-provision
+# client pin (python-tripleoclient 16.5.0) is Wallaby: see
+# tools/tripleo-argv/README.md for what that means. The sha256 is the digest
+# PyPI publishes for the file (pip checks it against the index on download).
+version=6.0.0
+file=tripleo_ansible-6.0.0-py2.py3-none-any.whl
+sha256=a8daeb11696e89cbd54a7347f783d93ba601a19d05cd780426d0aba0309a3028
+
+usage() {
+  cat <<USAGE
+Usage: tools/fetch-tripleo-ansible.sh [--help]
+
+Downloads with 'pip download --no-deps --require-hashes' tripleo-ansible $version
+($file) and unpacks it into
+  \${LABCDK_CACHE:-\${LABCDK_CACHE_DIR:-\${XDG_CACHE_HOME:-~/.cache}/labcdk}}/pypi/tripleo-ansible/
+    tripleo-ansible-$version/    (the unpacked wheel)
+    downloads/                  (the verified wheel)
+
+The wheel's sha256 is checked by pip and again here against the pinned value.
+Network waits are bounded (pip --timeout 30 --retries 2, at most 10 minutes).
+Needs /usr/bin/python3 with pip (or python3 -m pip on PATH). The checker that
+uses it needs /usr/bin/python3 with jsonschema and yaml (Debian:
+python3-jsonschema python3-yaml); this script only says so when they are missing.
+USAGE
+}
+case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
+
+cache="${LABCDK_CACHE:-${LABCDK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/labcdk}}"
+root="$cache/pypi/tripleo-ansible"
+downloads="$root/downloads"
+target="$root/tripleo-ansible-$version"
+module="tripleo_ansible-$version.data/data/share/ansible/plugins/module_utils/baremetal_deploy.py"
+
+say() { echo "fetch-tripleo-ansible: $*"; }
+die() { echo "fetch-tripleo-ansible: $*" >&2; exit 1; }
+
+check_python_modules() {
+  /usr/bin/python3 -c 'import jsonschema, yaml' 2>/dev/null \
+    || say "note: /usr/bin/python3 lacks jsonschema or yaml, which check_baremetal_deployment.py needs (apt-get install python3-jsonschema python3-yaml)"
+}
+
+if [ -f "$target/.labcdk-sha256" ] && [ "$(cat "$target/.labcdk-sha256")" = "$sha256" ] \
+    && [ -f "$target/$module" ]; then
+  say "tripleo-ansible $version cached in $target"
+  check_python_modules
+  exit 0
+fi
+
+if /usr/bin/python3 -m pip --version >/dev/null 2>&1; then
+  pip=(/usr/bin/python3 -m pip)
+elif python3 -m pip --version >/dev/null 2>&1; then
+  pip=(python3 -m pip)   # only downloads; nothing is installed
+else
+  die "no pip: apt-get install python3-pip"
+fi
+command -v sha256sum >/dev/null || die "sha256sum is required (coreutils)"
+
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+
+file_ok() {
+  [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]
+}
+
+mkdir -p "$downloads"
+if file_ok "$downloads/$file" "$sha256"; then
+  say "$file already downloaded (sha256 ok)"
+else
+  say "downloading tripleo-ansible $version from PyPI ($file)"
+  printf 'tripleo-ansible==%s --hash=sha256:%s\n' "$version" "$sha256" > "$scratch/req.txt"
+  timeout 600 "${pip[@]}" download --quiet --no-deps --require-hashes --only-binary=:all: \
+      --disable-pip-version-check --timeout 30 --retries 2 \
+      --dest "$scratch/dl" -r "$scratch/req.txt" \
+    || die "pip download of tripleo-ansible $version failed (network, or a hash that is not the pinned one: see above)"
+  [ -f "$scratch/dl/$file" ] || die "pip did not save $file (got: $(ls "$scratch/dl"))"
+  file_ok "$scratch/dl/$file" "$sha256" || die "$file: sha256 is not the pinned $sha256"
+  mv "$scratch/dl/$file" "$downloads/$file"
+  say "$file: sha256 ok"
+fi
+
+rm -rf "$target" "$target.partial"
+mkdir -p "$target.partial"
+/usr/bin/python3 -m zipfile -e "$downloads/$file" "$target.partial"
+[ -f "$target.partial/$module" ] || die "$file has no $module"
+printf '%s\n' "$sha256" > "$target.partial/.labcdk-sha256"
+mv "$target.partial" "$target"
+say "tripleo-ansible $version unpacked in $target"
+check_python_modules
