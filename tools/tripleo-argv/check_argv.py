@@ -38,14 +38,14 @@ import os
 import sys
 import types
 
+from pins import pypi_cache, read_versions_env
+
 SUPPORTED = ("overcloud deploy", "overcloud node provision", "overcloud node delete")
 DIALECTS = {
     "legacy-flags": "TRIPLEOCLIENT_LEGACY_FLAGS_VERSION",
     "parameter-defaults": "TRIPLEOCLIENT_PARAMETER_DEFAULTS_VERSION",
     "node-provision": "TRIPLEOCLIENT_NODE_PROVISION_VERSION",
 }
-HERE = os.path.dirname(os.path.abspath(__file__))
-VERSIONS_ENV = os.path.join(HERE, "..", "tripleo-versions.env")
 
 
 class UsageError(Exception):
@@ -56,27 +56,6 @@ class Rejected(Exception):
     """The release rejects the argv (exit 1)."""
 
 
-def read_versions_env(path=VERSIONS_ENV):
-    """KEY=value lines of tools/tripleo-versions.env."""
-    pins = {}
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            line = line.strip()
-            if not line or line.startswith("#") or "=" not in line:
-                continue
-            key, value = line.split("=", 1)
-            pins[key.strip()] = value.strip().strip("'\"")
-    return pins
-
-
-def cache_root():
-    """Same default as tools/fetch-tripleoclient.sh."""
-    env = os.environ
-    base = env.get("LABCDK_CACHE") or env.get("LABCDK_CACHE_DIR") or os.path.join(
-        env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "labcdk")
-    return os.path.join(base, "pypi", "tripleoclient")
-
-
 def resolve_release(release):
     """(dialect or None, version, unpacked directory) for a dialect name or a version."""
     pins = read_versions_env()
@@ -85,7 +64,7 @@ def resolve_release(release):
     else:
         version = release
         dialect = next((d for d, key in DIALECTS.items() if pins.get(key) == version), None)
-    directory = os.path.join(cache_root(), "python-tripleoclient-" + version)
+    directory = os.path.join(pypi_cache("tripleoclient"), "python-tripleoclient-" + version)
     if not os.path.isfile(os.path.join(directory, "tripleoclient", "__init__.py")):
         known = ", ".join(f"{d} ({pins.get(k)})" for d, k in DIALECTS.items())
         raise UsageError(

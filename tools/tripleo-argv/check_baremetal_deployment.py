@@ -44,6 +44,8 @@ import os
 import sys
 import types
 
+from pins import pypi_cache
+
 MODULE_PATH = ("data", "share", "ansible", "plugins", "module_utils", "baremetal_deploy.py")
 DEFAULT_IMAGE = {"href": "overcloud-full"}
 DEFAULT_NETWORK = [{"network": "ctlplane", "vif": True}]
@@ -59,10 +61,7 @@ class Rejected(Exception):
 
 def default_root():
     """Same default as tools/fetch-tripleo-ansible.sh."""
-    env = os.environ
-    base = env.get("LABCDK_CACHE") or env.get("LABCDK_CACHE_DIR") or os.path.join(
-        env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "labcdk")
-    return os.path.join(base, "pypi", "tripleo-ansible")
+    return pypi_cache("tripleo-ansible")
 
 
 def find_release(directory):

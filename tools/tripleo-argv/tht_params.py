@@ -34,32 +34,17 @@ import os
 import re
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-VERSIONS_ENV = os.path.join(HERE, "..", "tripleo-versions.env")
+from pins import pypi_cache, read_versions_env
+
 
 
 class UsageError(Exception):
     pass
 
 
-def read_versions_env(path=VERSIONS_ENV):
-    pins = {}
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            line = line.strip()
-            if not line or line.startswith("#") or "=" not in line:
-                continue
-            key, value = line.split("=", 1)
-            pins[key.strip()] = value.strip().strip("'\"")
-    return pins
-
-
 def default_tht_dir():
-    env = os.environ
-    base = env.get("LABCDK_CACHE") or env.get("LABCDK_CACHE_DIR") or os.path.join(
-        env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "labcdk")
     version = read_versions_env()["THT_VERSION"]
-    return os.path.join(base, "pypi", "tripleoclient", "tripleo-heat-templates-" + version)
+    return os.path.join(pypi_cache("tripleoclient"), "tripleo-heat-templates-" + version)
 
 
 # ------------------------------------------------------------ YAML data files
