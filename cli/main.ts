@@ -3,14 +3,17 @@
  *   labcdk lab validate [FILE]          check a lab file (and its node file)
  *   labcdk nodes validate FILE          check a node file (instackenv JSON)
  *   labcdk plan-summary PLAN.json...    Markdown for a pull request from saved plans
+ *   labcdk verify [--lab FILE] [--json] the runbook's checks: the lab file against the clouds (read-only)
  * Exit 0 when valid; 1 with every problem listed otherwise. plan-summary:
  * 0 nothing destructive, 2 something destroyed or replaced, 1 bad input.
+ * verify: 0 all ok, 1 differences (each named), 2 could not verify.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { LabInputError, labFileFromEnvironment, loadLab, readNodeFile } from "../lab";
 import { PlanJson, summarizePlans } from "./plan-summary";
+import { compareLab, exitCodeOf, expectedState, formatTable, observe, ObserveError } from "./verify";
 
 /** `NAME=PATH`, or a path whose folder is cdktf.out/stacks/NAME, or else the file's base name. */
 function stackPlanArgument(argument: string): { stack: string; file: string } {
@@ -85,6 +88,43 @@ export function cli(): Command {
       process.stdout.write(summary.markdown);
       if (options.output) fs.writeFileSync(options.output, summary.markdown);
       process.exitCode = summary.destructive ? 2 : 0;
+    });
+  program
+    .command("verify")
+    .option("--lab <file>", "lab file (default: $LAB_CONFIG, else the built-in classroom lab)")
+    .option("--json", "the checks and the observed state as JSON")
+    .option("--timeout <seconds>", "bound of the whole observation", "60")
+    .description(
+      "the runbook's verification steps, read-only: Ironic nodes (state, maintenance, capabilities, properties), compute services and hypervisors, " +
+        "the overcloud Heat stack, instances (ACTIVE, host, floating IP) and their migrations, compared with the lab file. " +
+        "Clouds from clouds.yaml (OS_CLIENT_CONFIG_FILE). Exit 0: all ok; 1: differences, each named; 2: could not verify",
+    )
+    .action((options: { lab?: string; json?: boolean; timeout: string }) => {
+      const timeoutSeconds = Number(options.timeout);
+      if (!(timeoutSeconds > 0)) {
+        console.error(`--timeout: must be a positive number of seconds (got ${options.timeout})`);
+        process.exitCode = 2;
+        return;
+      }
+      try {
+        const loaded = loadLab(options.lab ?? labFileFromEnvironment());
+        const expected = expectedState(loaded);
+        const observed = observe(expected, { timeoutSeconds });
+        const checks = compareLab(expected, observed);
+        const exitCode = exitCodeOf(checks);
+        if (options.json) {
+          const differences = checks.filter((c) => c.result === "DIFF").length;
+          console.log(JSON.stringify({ lab: loaded.name, file: loaded.file, ok: exitCode === 0, differences, checks, observed }, null, 2));
+        } else {
+          console.log(`lab "${loaded.name}" (${loaded.file}), observed ${observed.observedAt}\n`);
+          console.log(formatTable(checks));
+        }
+        process.exitCode = exitCode;
+      } catch (error) {
+        if (!(error instanceof LabInputError) && !(error instanceof ObserveError)) throw error;
+        console.error(error instanceof ObserveError ? `labcdk verify: could not observe: ${error.message}` : error.message);
+        process.exitCode = 2;
+      }
     });
   return program;
 }
