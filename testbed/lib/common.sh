@@ -30,9 +30,14 @@ ADMIN_PASS=labcdk-admin
 SERVICE_PASS=labcdk-service
 MYSQL_SOCK=$STATE/run/mysqld.sock
 
+# The fake compute hosts. compute-0 and compute-1 are shared by most
+# integration tests; compute-2 is for the scale-in test alone (it drains and
+# disables its host, so no other test may schedule there).
+COMPUTES=(compute-0 compute-1 compute-2)
+
 # Processes in start order; `down` stops them in reverse.
 SERVICES=(mariadb epmd rabbitmq keystone glance placement neutron
-          nova-api nova-conductor nova-scheduler nova-compute-0 nova-compute-1 ironic)
+          nova-api nova-conductor nova-scheduler "${COMPUTES[@]/#/nova-}" ironic)
 
 # Every process gets this clean environment: no pyenv, no proxies, and a
 # marker that lets `down` find anything we started.

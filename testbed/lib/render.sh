@@ -43,8 +43,15 @@ render_all() {
   render nova.conf "$ETC/nova/nova.conf" SERVICE_USER=nova
   render nova-controller.conf "$ETC/nova/nova-controller.conf"
   render nova-api-paste.ini "$ETC/nova/api-paste.ini"
-  render nova-compute.conf "$ETC/nova/nova-compute-0.conf" COMPUTE_HOST=compute-0
-  render nova-compute.conf "$ETC/nova/nova-compute-1.conf" COMPUTE_HOST=compute-1
+  # compute-2 (the scale-in test's host) overcommits memory 2.0x: it can hold
+  # more than compute-1 (1.5x) can take, so a drain to compute-1 can be
+  # refused for lack of room without filling compute-1, which other tests use.
+  local h ratio
+  for h in "${COMPUTES[@]}"; do
+    ratio="# ram_allocation_ratio: Nova's default"
+    [[ $h == compute-2 ]] && ratio="ram_allocation_ratio = 2.0"
+    render nova-compute.conf "$ETC/nova/nova-$h.conf" COMPUTE_HOST="$h" RAM_ALLOCATION_RATIO="$ratio"
+  done
   render ironic.conf "$ETC/ironic/ironic.conf" SERVICE_USER=ironic
   render clouds.yaml "$STATE/clouds.yaml"
 }

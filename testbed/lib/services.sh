@@ -34,7 +34,7 @@ start_service() {
                --config-file "$ETC/neutron/ml2_conf.ini" ;;
     nova-api) start_bg nova-api "$BIN/nova-api-os-compute" "${NOVA_CTL_CONF[@]}" ;;
     nova-conductor|nova-scheduler) start_bg "$name" "$BIN/$name" "${NOVA_CTL_CONF[@]}" ;;
-    nova-compute-[01]) start_bg "$name" "$BIN/nova-compute" --config-file "$ETC/nova/nova.conf" \
+    nova-compute-[0-9]) start_bg "$name" "$BIN/nova-compute" --config-file "$ETC/nova/nova.conf" \
                --config-file "$ETC/nova/$name.conf" ;;
     ironic) start_bg ironic "$BIN/ironic" --config-file "$ETC/ironic/ironic.conf" ;;
     *) die "unknown service $name" ;;
