@@ -4,6 +4,9 @@
 # schema and expand() of `overcloud node provision`. Cached and hash-checked;
 # a second run does nothing and needs no network.
 set -euo pipefail
+SCRIPT_NAME="fetch-tripleo-ansible"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$here/lib/pypi.sh"
 
 # The pin. 6.0.0 (2022-12-12) is the only release on PyPI; the node-provision
 # client pin (python-tripleoclient 16.5.0) is Wallaby: see
@@ -32,14 +35,11 @@ USAGE
 }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 
-cache="${LABCDK_CACHE:-${LABCDK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/labcdk}}"
-root="$cache/pypi/tripleo-ansible"
+root="$(pypi_cache tripleo-ansible)"
 downloads="$root/downloads"
 target="$root/tripleo-ansible-$version"
 module="tripleo_ansible-$version.data/data/share/ansible/plugins/module_utils/baremetal_deploy.py"
 
-say() { echo "fetch-tripleo-ansible: $*"; }
-die() { echo "fetch-tripleo-ansible: $*" >&2; exit 1; }
 
 check_python_modules() {
   /usr/bin/python3 -c 'import jsonschema, yaml' 2>/dev/null \
@@ -53,37 +53,7 @@ if [ -f "$target/.labcdk-sha256" ] && [ "$(cat "$target/.labcdk-sha256")" = "$sh
   exit 0
 fi
 
-if /usr/bin/python3 -m pip --version >/dev/null 2>&1; then
-  pip=(/usr/bin/python3 -m pip)
-elif python3 -m pip --version >/dev/null 2>&1; then
-  pip=(python3 -m pip)   # only downloads; nothing is installed
-else
-  die "no pip: apt-get install python3-pip"
-fi
-command -v sha256sum >/dev/null || die "sha256sum is required (coreutils)"
-
-scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
-
-file_ok() {
-  [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]
-}
-
-mkdir -p "$downloads"
-if file_ok "$downloads/$file" "$sha256"; then
-  say "$file already downloaded (sha256 ok)"
-else
-  say "downloading tripleo-ansible $version from PyPI ($file)"
-  printf 'tripleo-ansible==%s --hash=sha256:%s\n' "$version" "$sha256" > "$scratch/req.txt"
-  timeout 600 "${pip[@]}" download --quiet --no-deps --require-hashes --only-binary=:all: \
-      --disable-pip-version-check --timeout 30 --retries 2 \
-      --dest "$scratch/dl" -r "$scratch/req.txt" \
-    || die "pip download of tripleo-ansible $version failed (network, or a hash that is not the pinned one: see above)"
-  [ -f "$scratch/dl/$file" ] || die "pip did not save $file (got: $(ls "$scratch/dl"))"
-  file_ok "$scratch/dl/$file" "$sha256" || die "$file: sha256 is not the pinned $sha256"
-  mv "$scratch/dl/$file" "$downloads/$file"
-  say "$file: sha256 ok"
-fi
+pypi_download tripleo-ansible "$version" "$file" "$sha256" "$downloads" --only-binary=:all:
 
 rm -rf "$target" "$target.partial"
 mkdir -p "$target.partial"

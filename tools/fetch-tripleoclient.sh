@@ -4,7 +4,9 @@
 # hash-checked; a second run does nothing and needs no network.
 set -euo pipefail
 
+SCRIPT_NAME="fetch-tripleoclient"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$here/lib/pypi.sh"
 # The pins (KEY=value lines), also read by tools/tripleo-argv/*.py.
 # shellcheck source=/dev/null
 . "$here/tripleo-versions.env"
@@ -32,56 +34,8 @@ USAGE
 }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 
-cache="${LABCDK_CACHE:-${LABCDK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/labcdk}}"
-root="$cache/pypi/tripleoclient"
+root="$(pypi_cache tripleoclient)"
 downloads="$root/downloads"
-
-say() { echo "fetch-tripleoclient: $*"; }
-die() { echo "fetch-tripleoclient: $*" >&2; exit 1; }
-
-if /usr/bin/python3 -m pip --version >/dev/null 2>&1; then
-  pip=(/usr/bin/python3 -m pip)
-elif python3 -m pip --version >/dev/null 2>&1; then
-  pip=(python3 -m pip)   # only downloads; nothing is installed
-else
-  die "no pip: apt-get install python3-pip"
-fi
-command -v sha256sum >/dev/null || die "sha256sum is required (coreutils)"
-
-scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
-
-# file_ok FILE SHA256: the file exists and has that digest.
-file_ok() {
-  [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]
-}
-
-# download NAME VERSION FILE SHA256 [pip options...]: leaves $downloads/FILE, verified.
-download() {
-  local name="$1" version="$2" file="$3" sha="$4"
-  shift 4
-  if file_ok "$downloads/$file" "$sha"; then
-    say "$file already downloaded (sha256 ok)"
-    return 0
-  fi
-  say "downloading $name $version from PyPI ($file)"
-  local dest="$scratch/dl-$name-$version"
-  mkdir -p "$dest" "$downloads"
-  printf '%s==%s --hash=sha256:%s\n' "$name" "$version" "$sha" > "$dest.req"
-  timeout 600 "${pip[@]}" download --quiet --no-deps --require-hashes \
-      --disable-pip-version-check --timeout 30 --retries 2 \
-      --dest "$dest" -r "$dest.req" "$@" \
-    || die "pip download of $name $version failed (network, or a hash that is not the pinned one: see above)"
-  [ -f "$dest/$file" ] || die "pip did not save $file (got: $(ls "$dest"))"
-  file_ok "$dest/$file" "$sha" || die "$file: sha256 is not the pinned $sha"
-  mv "$dest/$file" "$downloads/$file"
-  say "$file: sha256 ok"
-}
-
-# unpacked DIR SHA256: DIR was unpacked from the archive with that digest.
-unpacked() {
-  [ -f "$1/.labcdk-sha256" ] && [ "$(cat "$1/.labcdk-sha256")" = "$2" ]
-}
 
 fetch_client() {
   local dialect="$1" version="$2" file="$3" sha="$4"
@@ -90,7 +44,7 @@ fetch_client() {
     say "$dialect: python-tripleoclient $version cached in $target"
     return 0
   fi
-  download python-tripleoclient "$version" "$file" "$sha" --only-binary=:all:
+  pypi_download python-tripleoclient "$version" "$file" "$sha" "$downloads" --only-binary=:all:
   rm -rf "$target" "$target.partial"
   mkdir -p "$target.partial"
   /usr/bin/python3 -m zipfile -e "$downloads/$file" "$target.partial"
@@ -111,12 +65,15 @@ fetch_templates() {
   # Only the sdist carries the templates. pip reads its metadata by building it
   # (pbr); setuptools >= 61 refuses its flat layout, so the isolated build
   # environment gets an older setuptools (it is used for that and thrown away).
-  printf 'setuptools<60\n' > "$scratch/build-constraints.txt"
+  local constraints
+  constraints="$(mktemp)"
+  printf 'setuptools<60\n' > "$constraints"
   (
-    export PIP_CONSTRAINT="$scratch/build-constraints.txt"
-    download tripleo-heat-templates "$version" "$file" "$sha" \
+    export PIP_CONSTRAINT="$constraints"
+    pypi_download tripleo-heat-templates "$version" "$file" "$sha" "$downloads" \
       --no-binary=tripleo-heat-templates --use-pep517
   )
+  rm -f "$constraints"
   rm -rf "$target" "$target.partial"
   mkdir -p "$target.partial"
   tar -xzf "$downloads/$file" -C "$target.partial" --strip-components=1 --no-same-owner

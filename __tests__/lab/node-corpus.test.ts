@@ -66,7 +66,11 @@ describe("node-file corpus", () => {
  */
 const TRIPLEO = process.env.LABCDK_TRIPLEO_COMMON ?? path.join(os.homedir(), ".cache", "labcdk", "pypi", "tripleo-common");
 const tripleoAvailable = fs.existsSync(path.join(TRIPLEO, "tripleo_common", "utils", "nodes.py"));
-if (!tripleoAvailable) console.warn(`tripleo-common differential test SKIPPED: ${TRIPLEO} is missing (tools/fetch-tripleo-common.sh; CI does this)`);
+if (!tripleoAvailable) {
+  const why = `${TRIPLEO} is missing (tools/fetch-tripleo-common.sh; CI does this)`;
+  if (process.env.LABCDK_REQUIRE_TRIPLEO === "1") throw new Error(`tripleo-common differential test required (LABCDK_REQUIRE_TRIPLEO=1) but ${why}`);
+  console.warn(`tripleo-common differential test SKIPPED: ${why}`);
+}
 (tripleoAvailable ? describe : describe.skip)("against tripleo-common's validate_nodes", () => {
   const verdicts: Record<string, string> = JSON.parse(
     spawnSync(
