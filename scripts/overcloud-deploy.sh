@@ -77,8 +77,13 @@ for ((i = 0; i < count; i++)); do
   log "running ($((i + 1))/$count): openstack ${argv[*]}"
   status=0
   run_bounded "$left" "$progress_s" progress openstack "${argv[@]}" || status=$?
+  if [ "$status" -ne 0 ]; then
+    # Which nodes sit where, and what to look at, before giving up.
+    stuck=$( (ironic_nodes_json | stuck_nodes_report) 2>/dev/null || echo "(the Ironic nodes could not be listed)")
+    [ -z "$stuck" ] || while IFS= read -r line; do log "$line"; done <<<"$stuck"
+  fi
   if [ "$status" -eq 124 ]; then
-    die "stopped after ${DEPLOY_TIMEOUT_MINUTES} min: openstack ${argv[*]}. Nodes stuck in \"wait call-back\" are the runbook's known cloud-init race (delete the zero-byte ifcfg-eth* files and reboot the node); re-run the apply to continue"
+    die "stopped after ${DEPLOY_TIMEOUT_MINUTES} min: openstack ${argv[*]}; ${stuck:-no node is on its way: see openstack stack failures list $OVERCLOUD_STACK}. Re-run the apply to continue"
   fi
   [ "$status" -eq 0 ] || die "openstack ${argv[*]} failed (exit $status); see 'openstack stack failures list $OVERCLOUD_STACK'. Re-running the apply runs it again"
 done

@@ -71,10 +71,10 @@ run_bounded() {
 }
 
 # ironic_nodes_json: the undercloud's Ironic nodes as a JSON list of
-# {"name", "state", "profile", "hostname"} (hostname: instance_info.display_name,
-# the overcloud server name of a deployed node).
+# {"name", "state", "profile", "hostname", "last_error"} (hostname:
+# instance_info.display_name, the overcloud server name of a deployed node).
 ironic_nodes_json() {
-  openstack baremetal node list --fields name properties instance_info provision_state -f json | python3 -c '
+  openstack baremetal node list --fields name properties instance_info provision_state last_error -f json | python3 -c '
 import json, sys
 nodes = []
 for row in json.load(sys.stdin):
@@ -86,7 +86,34 @@ for row in json.load(sys.stdin):
         "state": row.get("Provisioning State"),
         "profile": caps.get("profile"),
         "hostname": (row.get("Instance Info") or {}).get("display_name"),
+        "last_error": row.get("Last Error"),
     })
 print(json.dumps(nodes))
+'
+}
+
+# stuck_nodes_report: reads ironic_nodes_json output on stdin; prints one line
+# per node still on its way (not active, available, manageable or enroll),
+# with its last error and what to look at for the states deploys hang in.
+# Empty when no node is on its way.
+stuck_nodes_report() {
+  python3 -c '
+import json, sys
+settled = {"active", "available", "manageable", "enroll"}
+hints = {
+    "wait call-back": "the deploy ramdisk never called back: check the node console; the runbook names cloud-init racing the network (zero-byte ifcfg-eth* files): delete them and reboot the node",
+    "deploying": "Ironic is writing the image: check the conductor log",
+    "clean wait": "cleaning waits for the ramdisk: check the node console and the cleaning network",
+    "deploy failed": "see last_error; openstack baremetal node undeploy returns it to available",
+}
+for n in json.load(sys.stdin):
+    if n["state"] in settled:
+        continue
+    line = "node %s (%s): %s" % (n["name"], n["hostname"] or "no instance", n["state"])
+    if n.get("last_error"):
+        line += "; last error: %s" % n["last_error"]
+    if n["state"] in hints:
+        line += " -- " + hints[n["state"]]
+    print(line)
 '
 }
