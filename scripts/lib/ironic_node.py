@@ -95,6 +95,16 @@ class Slot:
         self.handle.close()
 
 
+# What to look at when a node sits too long in a waiting state.
+STUCK_HINTS = {
+    "inspect wait": "the inspection ramdisk never reported back: check the node console (did it PXE-boot?), "
+                    "DHCP on the provisioning network, and the BMC's boot device",
+    "wait call-back": "the deploy ramdisk never called back: check the node console; the runbook names cloud-init "
+                      "racing the network (zero-byte ifcfg-eth* files): delete them and reboot the node",
+    "clean wait": "cleaning waits for the ramdisk: check the node console and the cleaning network",
+}
+
+
 def wait_for(conn, node, target, timeout, poll, what):
     """Polls until the node reaches `target`; fails at once in a failed state, with last_error."""
     started = time.monotonic()
@@ -107,7 +117,9 @@ def wait_for(conn, node, target, timeout, poll, what):
         if node.provision_state.endswith("failed") or node.provision_state == "error":
             die("node %s %s: %s after %ds: %s" % (node.name, what, node.provision_state, waited, node.last_error))
         if waited > timeout:
-            die("node %s %s: gave up after %ds in %s (last_error: %s)" % (node.name, what, timeout, node.provision_state, node.last_error))
+            hint = STUCK_HINTS.get(node.provision_state)
+            die("node %s %s: gave up after %ds in %s (last_error: %s)%s" % (
+                node.name, what, timeout, node.provision_state, node.last_error, "; " + hint if hint else ""))
         log("node %s %s: waiting, %ds of %ds (%s)" % (node.name, what, waited, timeout, node.provision_state))
         time.sleep(poll)
 
