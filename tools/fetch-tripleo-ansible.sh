@@ -55,11 +55,6 @@ fi
 
 pypi_download tripleo-ansible "$version" "$file" "$sha256" "$downloads" --only-binary=:all:
 
-rm -rf "$target" "$target.partial"
-mkdir -p "$target.partial"
-/usr/bin/python3 -m zipfile -e "$downloads/$file" "$target.partial"
-[ -f "$target.partial/$module" ] || die "$file has no $module"
-printf '%s\n' "$sha256" > "$target.partial/.labcdk-sha256"
-mv "$target.partial" "$target"
+unpack_archive "$downloads/$file" "$target" "$sha256" "$module"
 say "tripleo-ansible $version unpacked in $target"
 check_python_modules

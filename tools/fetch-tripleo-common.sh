@@ -28,9 +28,5 @@ if [ -f "$target/tripleo_common/utils/nodes.py" ] && unpacked "$target" "$sha256
   exit 0
 fi
 pypi_download tripleo-common "$version" "$file" "$sha256" "$root" --only-binary=:all:
-rm -rf "$target" "$target.partial"
-mkdir -p "$target.partial"
-/usr/bin/python3 -m zipfile -e "$root/$file" "$target.partial"
-printf '%s\n' "$sha256" > "$target.partial/.labcdk-sha256"
-mv "$target.partial" "$target"
+unpack_archive "$root/$file" "$target" "$sha256" tripleo_common/utils/nodes.py
 say "tripleo-common $version in $target"

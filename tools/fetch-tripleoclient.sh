@@ -45,13 +45,7 @@ fetch_client() {
     return 0
   fi
   pypi_download python-tripleoclient "$version" "$file" "$sha" "$downloads" --only-binary=:all:
-  rm -rf "$target" "$target.partial"
-  mkdir -p "$target.partial"
-  /usr/bin/python3 -m zipfile -e "$downloads/$file" "$target.partial"
-  [ -f "$target.partial/tripleoclient/v1/overcloud_deploy.py" ] \
-    || die "$file has no tripleoclient/v1/overcloud_deploy.py"
-  printf '%s\n' "$sha" > "$target.partial/.labcdk-sha256"
-  mv "$target.partial" "$target"
+  unpack_archive "$downloads/$file" "$target" "$sha" tripleoclient/v1/overcloud_deploy.py
   say "$dialect: python-tripleoclient $version unpacked in $target"
 }
 
@@ -74,12 +68,7 @@ fetch_templates() {
       --no-binary=tripleo-heat-templates --use-pep517
   )
   rm -f "$constraints"
-  rm -rf "$target" "$target.partial"
-  mkdir -p "$target.partial"
-  tar -xzf "$downloads/$file" -C "$target.partial" --strip-components=1 --no-same-owner
-  [ -f "$target.partial/overcloud.j2.yaml" ] || die "$file has no overcloud.j2.yaml"
-  printf '%s\n' "$sha" > "$target.partial/.labcdk-sha256"
-  mv "$target.partial" "$target"
+  unpack_archive "$downloads/$file" "$target" "$sha" overcloud.j2.yaml
   say "tripleo-heat-templates $version unpacked in $target"
 }
 

@@ -52,3 +52,20 @@ pypi_download() {
   rm -rf "$dest"
   say "$file: sha256 ok"
 }
+
+# unpack_archive ARCHIVE TARGET SHA256 EXPECTED: unpacks a wheel (.whl) or an
+# sdist (.tar.gz, its top folder stripped) into TARGET, atomically, checks that
+# EXPECTED (a path inside) is there, and marks TARGET with the archive's digest.
+unpack_archive() {
+  local archive="$1" target="$2" sha="$3" expected="$4"
+  rm -rf "$target" "$target.partial"
+  mkdir -p "$target.partial"
+  case "$archive" in
+    *.whl) /usr/bin/python3 -m zipfile -e "$archive" "$target.partial" ;;
+    *.tar.gz) tar -xzf "$archive" -C "$target.partial" --strip-components=1 --no-same-owner ;;
+    *) die "unpack_archive: unknown archive type: $archive" ;;
+  esac
+  [ -e "$target.partial/$expected" ] || die "$(basename "$archive") has no $expected"
+  printf '%s\n' "$sha" > "$target.partial/.labcdk-sha256"
+  mv "$target.partial" "$target"
+}
