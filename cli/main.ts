@@ -4,6 +4,7 @@
  *   labcdk nodes validate FILE          check a node file (instackenv JSON)
  *   labcdk plan-summary PLAN.json...    Markdown for a pull request from saved plans
  *   labcdk verify [--lab FILE] [--json] the runbook's checks: the lab file against the clouds (read-only)
+ *   labcdk overcloud render [--lab FILE] [--out DIR]   the overcloud commands and files, as they will run
  * Exit 0 when valid; 1 with every problem listed otherwise. plan-summary:
  * 0 nothing destructive, 2 something destroyed or replaced, 1 bad input.
  * verify: 0 all ok, 1 differences (each named), 2 could not verify.
@@ -12,6 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { LabInputError, labFileFromEnvironment, loadLab, readNodeFile } from "../lab";
+import { renderOvercloudSteps } from "./overcloud-render";
 import { PlanJson, summarizePlans } from "./plan-summary";
 import { compareLab, exitCodeOf, expectedState, formatTable, observe, ObserveError } from "./verify";
 
@@ -46,6 +48,24 @@ export function cli(): Command {
       report(() => {
         const loaded = loadLab(file ?? labFileFromEnvironment());
         return `${loaded.file}: valid (lab "${loaded.name}", ${loaded.nodes.length} node(s), ${Object.keys(loaded.instances).length} instance(s))`;
+      }),
+    );
+
+  program
+    .command("overcloud")
+    .description("the overcloud commands of a lab")
+    .command("render")
+    .option("--lab <file>", "lab file (default: $LAB_CONFIG, else the built-in classroom lab)")
+    .option("--out <dir>", "also write the generated files (labcdk-parameters.yaml, baremetal_deployment.yaml) there")
+    .description("print the drains, the node delete and the deploy the undercloud stack runs, in the lab's dialect, with the files they read; nothing runs")
+    .action((options: { lab?: string; out?: string }) =>
+      report(() => {
+        const { text, files } = renderOvercloudSteps(loadLab(options.lab ?? labFileFromEnvironment()));
+        if (options.out) {
+          fs.mkdirSync(options.out, { recursive: true });
+          for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(options.out, name), content);
+        }
+        return text.trimEnd();
       }),
     );
 
