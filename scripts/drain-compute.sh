@@ -19,7 +19,10 @@ delete`: TripleO deletes a compute node with whatever runs on it.
      instance first. When they lack room it stops with the numbers, having
      changed nothing;
   3. disables DRAIN_HOST's nova-compute (nothing new is scheduled there);
-  4. migrates each instance with migrate-instance.sh (MIGRATION_KIND);
+  4. migrates each instance with migrate-instance.sh: running ones by
+     MIGRATION_KIND, stopped ones cold (Nova live-migrates only running
+     instances); an instance in any other state (ERROR, SUSPENDED, ...) is
+     refused in step 2, before anything changes;
   5. verifies DRAIN_HOST runs no instance.
 A re-run after a failure continues where it stopped; on an empty disabled
 host it does nothing.
@@ -37,7 +40,7 @@ case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 require_env OS_CLOUD DRAIN_HOST REMAINING_HOSTS MIGRATION_KIND
 export OS_CLOUD
 
-# id name vcpus ram_mb disk_gb, one line per instance on the host.
+# id name vcpus ram_mb disk_gb status, one line per instance on the host.
 instances_on() {
   local id
   for id in $(openstack server list --all-projects --host "$1" -f value -c ID); do
@@ -46,7 +49,7 @@ import json, math, sys
 s = json.load(sys.stdin)
 f = s["flavor"]
 disk = f.get("disk", 0) + f.get("ephemeral", 0) + math.ceil(f.get("swap", 0) / 1024)
-print(s["id"], s["name"], f["vcpus"], f["ram"], disk)'
+print(s["id"], s["name"], f["vcpus"], f["ram"], disk, s["status"])'
   done
 }
 
@@ -67,6 +70,11 @@ if [ -z "$instances" ] && [ "$drain_status" = "disabled" ]; then
 fi
 count=$(printf '%s' "$instances" | grep -c . || true)
 log "$DRAIN_HOST runs $count instance(s)"
+# Nova moves running instances (live or cold) and stopped ones (cold only); an
+# instance in any other state (ERROR, SUSPENDED, SHELVED, RESCUE, ...) cannot
+# be moved as it is: say which, before anything changes.
+unmovable=$(printf '%s\n' "$instances" | awk 'NF && $6 != "ACTIVE" && $6 != "SHUTOFF" { printf "%s%s (%s)", sep, $2, $6; sep = ", " }')
+[ -z "$unmovable" ] || die "refusing to drain $DRAIN_HOST: Nova cannot migrate $unmovable; fix, stop or delete them first. Nothing was changed"
 
 # Free capacity of every remaining host that can take instances.
 capacity=""
@@ -101,7 +109,7 @@ for r in sorted(rows, key=lambda r: (-int(r[3]), -int(r[2]), r[1])):
         continue
     target = max(fits, key=lambda h: (free[h][1], -order.index(h)))
     free[target] = [free[target][i] - want[i] for i in range(3)]
-    lines.append("%s %s %s" % (r[0], r[1], target))
+    lines.append("%s %s %s %s" % (r[0], r[1], target, r[5]))
 if misfits:
     sys.stderr.write(
         "the remaining hosts lack room: the %d instance(s) need %d VCPU, %d MB RAM, %d GB disk; "
@@ -117,10 +125,12 @@ if [ "$drain_status" != "disabled" ]; then
   log "disabled nova-compute on $DRAIN_HOST: nothing new is scheduled there"
 fi
 
-while read -r id name target; do
+while read -r id name target status; do
   [ -n "$id" ] || continue
-  log "moving $name to $target ($MIGRATION_KIND)"
-  INSTANCE_ID="$id" TARGET_HOST="$target" bash "$here/migrate-instance.sh" \
+  kind="$MIGRATION_KIND"
+  [ "$status" = "SHUTOFF" ] && kind=cold   # a stopped instance moves only cold
+  log "moving $name ($status) to $target ($kind)"
+  INSTANCE_ID="$id" TARGET_HOST="$target" MIGRATION_KIND="$kind" bash "$here/migrate-instance.sh" \
     || die "moving $name off $DRAIN_HOST failed; $DRAIN_HOST stays disabled; re-run the apply to continue"
 done <<<"$plan"
 

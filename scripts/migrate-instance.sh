@@ -19,7 +19,8 @@ should live on TARGET_HOST. Already there: nothing to do. Otherwise:
   2. migrate (cold: `server migrate --host`, API 2.56; live / block-live:
      `--live-migration --host`, API 2.30), wait (bounded) for VERIFY_RESIZE and
      confirm (cold), or for the live migration to finish;
-  3. verify: on TARGET_HOST, ACTIVE, floating IP still on its port.
+  3. verify: on TARGET_HOST, as it was (ACTIVE; a stopped instance, which
+     moves only cold, SHUTOFF), floating IP still on its port.
 On failure the resize is reverted where possible and the script exits 1.
 
 Environment (set by the stack):
@@ -57,7 +58,7 @@ if [ "$status" = "VERIFY_RESIZE" ]; then
   # An earlier run was interrupted after the move: finish it.
   log "$name is in VERIFY_RESIZE on $source_host (an interrupted run); confirming"
   openstack server resize confirm "$INSTANCE_ID"
-  wait_until "$name to become ACTIVE" "$timeout_s" "$poll_s" status_is ACTIVE
+  wait_until "$name to settle after the confirm" "$timeout_s" "$poll_s" settled
   source_host=$(server_field "OS-EXT-SRV-ATTR:host")
 fi
 if [ "$source_host" = "$TARGET_HOST" ]; then
@@ -66,14 +67,20 @@ if [ "$source_host" = "$TARGET_HOST" ]; then
 fi
 # Nova refuses a migration while a task runs or the power state is not yet
 # known (e.g. right after a confirm): wait until the instance has settled.
-settled() { # ACTIVE, no task, running; 2 when it is in a state no wait fixes
+settled() { # ACTIVE and running, or (cold only) SHUTOFF and shut down; no task. 2 when no wait fixes it
   local j s t p
   j=$(server_json); s=$(printf '%s' "$j" | json_get status)
   t=$(printf '%s' "$j" | json_get "OS-EXT-STS:task_state"); p=$(printf '%s' "$j" | json_get "OS-EXT-STS:power_state")
   printf '%s, task %s, power %s' "$s" "${t:-none}" "${p:-unknown}"
-  case "$s" in ACTIVE) ;; BUILD|MIGRATING|RESIZE|REBOOT|HARD_REBOOT) return 1 ;; *) return 2 ;; esac
-  # power_state is 1 (RUNNING) in JSON output, "Running" in tables.
-  [ -z "$t" ] && { [ "$p" = "1" ] || [ "$p" = "Running" ]; } && return 0
+  case "$s" in
+    ACTIVE) [ -z "$t" ] && { [ "$p" = "1" ] || [ "$p" = "Running" ]; } && return 0 ;;
+    # A stopped instance moves only cold (Nova live-migrates running ones).
+    SHUTOFF) [ "$MIGRATION_KIND" = "cold" ] || { printf ' (a stopped instance moves only by cold migration)'; return 2; }
+             [ -z "$t" ] && { [ "$p" = "4" ] || [ "$p" = "Shutdown" ]; } && return 0 ;;
+    BUILD|MIGRATING|RESIZE|REBOOT|HARD_REBOOT) ;;
+    *) return 2 ;;
+  esac
+  # power_state is 1 (RUNNING) / 4 (SHUTDOWN) in JSON output, "Running" / "Shutdown" in tables.
   return 1
 }
 wait_until "$name to settle before the migration" "$timeout_s" "$poll_s" settled

@@ -36,6 +36,7 @@ const BIG_MB = 700000;
 const suffix = randomUUID().slice(0, 8);
 const names = {
   small: `labcdk-scalein-${suffix}`,
+  stopped: `labcdk-scalein-stopped-${suffix}`,
   bigA: `labcdk-scalein-big-a-${suffix}`,
   bigB: `labcdk-scalein-big-b-${suffix}`,
   bigFlavor: `labcdk-scalein-big-${suffix}`,
@@ -174,6 +175,7 @@ describeWithTestbed("scale-in on the test bed: drain compute-2, delete its node,
   const drain = () => runScript("drain-compute.sh", drainEnv);
 
   let smallId = "";
+  let stoppedId = "";
   const bigIds: string[] = [];
   let nodesReady: Promise<string[]> = Promise.resolve([]);
 
@@ -202,9 +204,11 @@ describeWithTestbed("scale-in on the test bed: drain compute-2, delete its node,
       }
     };
     await nodesReady; // never delete a node while its bring-up still runs
-    attempt(`delete server ${names.small}`, () => {
-      if (openstackMaybe("overcloud", ["server", "show", names.small])) openstackAction("overcloud", ["server", "delete", "--wait", names.small]);
-    });
+    for (const name of [names.small, names.stopped]) {
+      attempt(`delete server ${name}`, () => {
+        if (openstackMaybe("overcloud", ["server", "show", name])) openstackAction("overcloud", ["server", "delete", "--wait", name]);
+      });
+    }
     for (const id of bigIds) {
       attempt(`delete server ${id}`, () => {
         if (openstackMaybe("overcloud", ["server", "show", id])) openstackAction("overcloud", ["server", "delete", "--wait", id]);
@@ -228,10 +232,12 @@ describeWithTestbed("scale-in on the test bed: drain compute-2, delete its node,
     expect(openstack("overcloud", ["server", "list", "--all-projects", "--host", "compute-2"])).toEqual([]);
   });
 
-  test("instances pinned to compute-2 boot ACTIVE there (one m2.small; two of 700000 MB in another project)", () => {
-    smallId = openstack("overcloud", [
-      "server", "create", "--flavor", "m2.small", "--image", "small", "--network", "lab_privnet", "--availability-zone", "nova:compute-2", "--wait", names.small,
-    ]).id;
+  test("instances pinned to compute-2 boot there (two m2.small, one of them stopped; two of 700000 MB in another project)", () => {
+    const boot = (name: string) =>
+      openstack("overcloud", ["server", "create", "--flavor", "m2.small", "--image", "small", "--network", "lab_privnet", "--availability-zone", "nova:compute-2", "--wait", name]).id;
+    smallId = boot(names.small);
+    stoppedId = boot(names.stopped);
+    openstackAction("overcloud", ["server", "stop", stoppedId]);
     const project = openstack("overcloud", ["project", "create", "--domain", "Default", names.project]).id;
     openstackAction("overcloud", ["role", "add", "--user", "admin", "--user-domain", "Default", "--project", project, "admin"]);
     openstackAction("overcloud", ["quota", "set", "--ram", "-1", project]);
@@ -255,16 +261,32 @@ describeWithTestbed("scale-in on the test bed: drain compute-2, delete its node,
     for (const id of [smallId, ...bigIds]) {
       expect(serverShow(id)).toMatchObject({ status: "ACTIVE", "OS-EXT-SRV-ATTR:host": "compute-2" });
     }
+    for (let i = 0; i < 30 && serverShow(stoppedId).status !== "SHUTOFF"; i++) spawnSync("sleep", ["1"]);
+    expect(serverShow(stoppedId)).toMatchObject({ status: "SHUTOFF", "OS-EXT-SRV-ATTR:host": "compute-2" });
     expect(serverShow(bigIds[0])).toMatchObject({ name: names.bigA, project_id: project });
+  });
+
+  test("drain refused, naming it, when an instance is in a state Nova cannot migrate (ERROR); nothing changed", () => {
+    openstackAction("overcloud", ["server", "set", "--state", "error", smallId]);
+    try {
+      const result = drain();
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`refusing to drain compute-2: Nova cannot migrate ${names.small} (ERROR); fix, stop or delete them first. Nothing was changed`);
+      expect(computeService("compute-2")).toMatchObject({ Status: "enabled", State: "up" });
+      expect(migrationsOf(smallId)).toEqual([]);
+    } finally {
+      openstackAction("overcloud", ["server", "set", "--state", "active", smallId]);
+    }
+    expect(serverShow(smallId).status).toBe("ACTIVE");
   });
 
   test("drain refused with the numbers when compute-1 lacks room; nothing changed", () => {
     const result = drain();
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain("compute-2 runs 3 instance(s)");
-    // need: m2.small 2 VCPU / 1024 MB / 10 GB + 1 GB swap, and 2 × (1 VCPU / 700000 MB / 1 GB).
+    expect(result.stdout).toContain("compute-2 runs 4 instance(s)");
+    // need: 2 × m2.small (2 VCPU / 1024 MB / 10 GB + 1 GB swap), and 2 × (1 VCPU / 700000 MB / 1 GB).
     const refused = result.stderr.match(
-      /the remaining hosts lack room: the 3 instance\(s\) need 4 VCPU, 1401024 MB RAM, 13 GB disk; free on compute-1: (\d+) VCPU, (\d+) MB RAM, (\d+) GB disk; nowhere to put (\S+) \(1 VCPU, 700000 MB, 1 GB\)\n/,
+      /the remaining hosts lack room: the 4 instance\(s\) need 6 VCPU, 1402048 MB RAM, 24 GB disk; free on compute-1: (\d+) VCPU, (\d+) MB RAM, (\d+) GB disk; nowhere to put (\S+) \(1 VCPU, 700000 MB, 1 GB\)\n/,
     );
     expect(refused).not.toBeNull();
     const freeMb = Number(refused![2]);
@@ -276,23 +298,28 @@ describeWithTestbed("scale-in on the test bed: drain compute-2, delete its node,
     expect(refused![4]).toBe(names.bigB);
     expect(result.stderr).toContain("refusing to drain compute-2; nothing was changed");
     expect(computeService("compute-2")).toMatchObject({ Status: "enabled", State: "up" });
-    for (const id of [smallId, ...bigIds]) expect(hostOf(id)).toBe("compute-2");
+    for (const id of [smallId, stoppedId, ...bigIds]) expect(hostOf(id)).toBe("compute-2");
     expect(migrationsOf(smallId)).toEqual([]);
   });
 
-  test("with room (the big instances gone): live migration to compute-1, compute-2 disabled with the labcdk reason", () => {
+  test("with room (the big instances gone): the running instance live-migrates, the stopped one cold-migrates and stays stopped; compute-2 disabled with the labcdk reason", () => {
     expect(bigIds).toHaveLength(2);
     openstackAction("overcloud", ["server", "delete", "--wait", ...bigIds]);
     const result = drain();
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain("compute-2 runs 1 instance(s)");
-    expect(result.stdout).toContain(`moving ${names.small} to compute-1 (live)`);
+    expect(result.stdout).toContain("compute-2 runs 2 instance(s)");
+    expect(result.stdout).toContain(`moving ${names.small} (ACTIVE) to compute-1 (live)`);
+    expect(result.stdout).toContain(`moving ${names.stopped} (SHUTOFF) to compute-1 (cold)`);
     expect(result.stdout).toContain(`${names.small}: compute-2 → compute-1 (live)`);
     expect(result.stdout).toContain("compute-2 drained: no instance left, nova-compute disabled");
     expect(serverShow(names.small)).toMatchObject({ status: "ACTIVE", "OS-EXT-SRV-ATTR:host": "compute-1" });
     expect(migrationsOf(smallId)).toEqual([
       expect.objectContaining({ "Source Compute": "compute-2", "Dest Compute": "compute-1", Status: "completed", Type: "live-migration" }),
+    ]);
+    expect(serverShow(names.stopped)).toMatchObject({ status: "SHUTOFF", "OS-EXT-SRV-ATTR:host": "compute-1" });
+    expect(migrationsOf(stoppedId)).toEqual([
+      expect.objectContaining({ "Source Compute": "compute-2", "Dest Compute": "compute-1", Status: "confirmed", Type: "migration" }),
     ]);
     expect(computeService("compute-2")).toMatchObject({ Status: "disabled", "Disabled Reason": DRAIN_REASON });
     expect(openstack("overcloud", ["server", "list", "--all-projects", "--host", "compute-2"])).toEqual([]);
@@ -305,6 +332,7 @@ describeWithTestbed("scale-in on the test bed: drain compute-2, delete its node,
     expect(result.stdout).not.toContain("moving");
     expect(hostOf(names.small)).toBe("compute-1");
     expect(migrationsOf(smallId)).toHaveLength(1);
+    expect(migrationsOf(stoppedId)).toHaveLength(1);
     expect(computeService("compute-2")).toMatchObject({ Status: "disabled", "Disabled Reason": DRAIN_REASON });
   });
 
