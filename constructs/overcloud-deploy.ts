@@ -1,6 +1,6 @@
 import { Annotations, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { OvercloudModel, renderDeploy, RenderedCommands, renderedFingerprint } from "./overcloud-dialects";
+import { OvercloudModel, renderDeploy, RenderedCommands, renderedEnvironment } from "./overcloud-dialects";
 import { ScriptStep } from "./script-step";
 
 export interface OvercloudDeployProps extends OvercloudModel {
@@ -35,7 +35,7 @@ export class OvercloudDeploy extends Construct {
     const profileCounts: Record<string, number> = {};
     for (const role of Object.values(props.roles)) profileCounts[role.profile] = (profileCounts[role.profile] ?? 0) + role.count;
 
-    const fingerprint = renderedFingerprint(this.rendered);
+    const rendered = renderedEnvironment(this.rendered);
     this.step = new ScriptStep(this, "Deploy", {
       script: "overcloud-deploy.sh",
       dependsOn: props.dependsOn,
@@ -44,13 +44,11 @@ export class OvercloudDeploy extends Construct {
         OVERCLOUD_STACK: props.stackName,
         OVERCLOUD_DIALECT: props.dialect,
         WORK_DIR: props.workDir,
-        COMMANDS_JSON: JSON.stringify(this.rendered.commands),
-        FILES_JSON: JSON.stringify(this.rendered.files),
+        ...rendered,
         PROFILE_COUNTS_JSON: JSON.stringify(profileCounts),
-        RENDERED_SHA256: fingerprint,
         DEPLOY_TIMEOUT_MINUTES: String(props.timeoutMinutes ?? 90),
       },
-      replaceOn: { OS_CLOUD: props.cloud, OVERCLOUD_STACK: props.stackName, RENDERED_SHA256: fingerprint },
+      replaceOn: { OS_CLOUD: props.cloud, OVERCLOUD_STACK: props.stackName, RENDERED_SHA256: rendered.RENDERED_SHA256 },
     });
   }
 }

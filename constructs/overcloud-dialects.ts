@@ -14,7 +14,7 @@
  */
 import { createHash } from "node:crypto";
 import { stringify } from "yaml";
-import { OvercloudDialect, Role } from "../lab/schema";
+import { LEGACY_ROLE_FLAGS, OvercloudDialect, Role } from "../lab/schema";
 
 /** What the overcloud commands are rendered from. */
 export interface OvercloudModel {
@@ -51,17 +51,6 @@ export const BAREMETAL_DEPLOYMENT_FILE = "baremetal_deployment.yaml";
 /** Output of `overcloud node provision`, input of `overcloud deploy`. */
 export const BAREMETAL_DEPLOYED_FILE = "baremetal-deployed.yaml";
 
-/**
- * Role names of the legacy `--<role>-scale` / `--<role>-flavor` flags of
- * python-tripleoclient before 15.
- */
-export const LEGACY_ROLE_FLAGS: Readonly<Record<string, string>> = {
-  Controller: "control",
-  Compute: "compute",
-  CephStorage: "ceph-storage",
-  BlockStorage: "block-storage",
-  ObjectStorage: "swift-storage",
-};
 
 /**
  * Heat flavor parameter of a role: `Overcloud<Role>Flavor` (tripleo-heat-templates
@@ -198,6 +187,14 @@ export function renderNodeDelete(model: OvercloudModel): RenderedCommands {
         warnings: [],
       };
   }
+}
+
+/**
+ * A rendered step's script inputs: the commands, the files, and their
+ * fingerprint (what re-runs the step).
+ */
+export function renderedEnvironment(rendered: RenderedCommands): { COMMANDS_JSON: string; FILES_JSON: string; RENDERED_SHA256: string } {
+  return { COMMANDS_JSON: JSON.stringify(rendered.commands), FILES_JSON: JSON.stringify(rendered.files), RENDERED_SHA256: renderedFingerprint(rendered) };
 }
 
 /**

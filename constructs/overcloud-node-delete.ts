@@ -1,6 +1,6 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { OvercloudModel, RenderedCommands, renderedFingerprint, renderNodeDelete } from "./overcloud-dialects";
+import { OvercloudModel, RenderedCommands, renderedEnvironment, renderNodeDelete } from "./overcloud-dialects";
 import { ScriptStep } from "./script-step";
 
 export interface OvercloudNodeDeleteProps extends OvercloudModel {
@@ -31,7 +31,7 @@ export class OvercloudNodeDelete extends Construct {
     this.hostnames = Object.values(props.roles).flatMap((role) => role.remove.map((node) => node.hostname));
     if (this.hostnames.length === 0) throw new Error(`${this.node.path}: no role removes a node; there is nothing to delete`);
     this.rendered = renderNodeDelete(props);
-    const fingerprint = renderedFingerprint(this.rendered);
+    const rendered = renderedEnvironment(this.rendered);
     this.step = new ScriptStep(this, "Delete", {
       script: "overcloud-node-delete.sh",
       dependsOn: props.dependsOn,
@@ -41,12 +41,10 @@ export class OvercloudNodeDelete extends Construct {
         OVERCLOUD_DIALECT: props.dialect,
         WORK_DIR: props.workDir,
         HOSTNAMES: this.hostnames.join(","),
-        COMMANDS_JSON: JSON.stringify(this.rendered.commands),
-        FILES_JSON: JSON.stringify(this.rendered.files),
-        RENDERED_SHA256: fingerprint,
+        ...rendered,
         DELETE_TIMEOUT_MINUTES: String(props.timeoutMinutes ?? 60),
       },
-      replaceOn: { OS_CLOUD: props.cloud, OVERCLOUD_STACK: props.stackName, RENDERED_SHA256: fingerprint },
+      replaceOn: { OS_CLOUD: props.cloud, OVERCLOUD_STACK: props.stackName, RENDERED_SHA256: rendered.RENDERED_SHA256 },
     });
   }
 }

@@ -10,7 +10,7 @@ import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { LabInputError, shown, valueAt } from "./errors";
 import { BaremetalNodeDefinition, loadNodeFile } from "./instackenv";
 import { projectRoot } from "./project-root";
-import { LabFile, LabSchema } from "./schema";
+import { LabFile, LabSchema, LEGACY_ROLE_FLAGS } from "./schema";
 
 /** A validated lab, with its node file read and paths resolved. */
 export interface Lab extends LabFile {
@@ -77,11 +77,13 @@ export function loadLab(file: string): Lab {
 
   const nodeFile = path.resolve(path.dirname(absolute), lab.baremetal.nodeFile);
   let nodes: BaremetalNodeDefinition[] = [];
+  let nodeFileLoaded = true;
   try {
     nodes = loadNodeFile(nodeFile);
   } catch (error) {
     if (!(error instanceof LabInputError)) throw error;
     problems.push(...error.problems);
+    nodeFileLoaded = false;
   }
   const nodeNames = new Set(nodes.map((n) => n.name));
   for (const name of Object.keys(lab.baremetal.nodes)) {
@@ -91,7 +93,8 @@ export function loadLab(file: string): Lab {
     }
   }
 
-  if (nodes.length > 0 || Object.keys(lab.baremetal.existingNodes).length > 0) {
+  // A node file that did not load has its own problems listed; counting its nodes would only repeat them.
+  if (nodeFileLoaded) {
     for (const [keyPath, message] of roleCoverage(lab, nodes)) problems.push(`${where(keyPath)}: ${keyPath.join(".")}: ${message}`);
   }
 
@@ -165,6 +168,13 @@ function crossCheck(lab: LabFile): Problem[] {
     router.interfaces.forEach((network, i) => {
       if (!(network in lab.networks)) problems.push([["routers", name, "interfaces", i], `is not a network of this lab (got ${shown(network)})`]);
     });
+  }
+  if (lab.overcloud.dialect === "legacy-flags") {
+    for (const role of Object.keys(lab.overcloud.roles)) {
+      if (!LEGACY_ROLE_FLAGS[role]) {
+        problems.push([["overcloud", "roles", role], `the legacy-flags dialect has no --*-scale flag for this role (it knows ${Object.keys(LEGACY_ROLE_FLAGS).join(", ")}); use dialect parameter-defaults or node-provision`]);
+      }
+    }
   }
   const removed = new Set<string>();
   for (const [role, settings] of Object.entries(lab.overcloud.roles)) {

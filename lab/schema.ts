@@ -67,6 +67,18 @@ export const MIGRATION_KINDS = ["cold", "live", "block-live"] as const;
 
 export const OVERCLOUD_DIALECTS = ["legacy-flags", "parameter-defaults", "node-provision"] as const;
 
+/**
+ * Role names of the legacy `--<role>-scale` / `--<role>-flavor` flags of
+ * python-tripleoclient before 15: the roles dialect legacy-flags can express.
+ */
+export const LEGACY_ROLE_FLAGS: Readonly<Record<string, string>> = {
+  Controller: "control",
+  Compute: "compute",
+  CephStorage: "ceph-storage",
+  BlockStorage: "block-storage",
+  ObjectStorage: "swift-storage",
+};
+
 /** A node leaving its role (scale-in). */
 export const RemovedNodeSchema = z
   .object({

@@ -64,6 +64,17 @@ export function resourcesOf(json: any, type: string): Record<string, any> {
   return json.resource?.[type] ?? {};
 }
 
+/**
+ * The one `terraform_data` step whose logical id starts with PREFIX, with its
+ * address (`terraform_data.<id>`); fails when there is not exactly one.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function stepNamed(json: any, prefix: string): any {
+  const found = Object.entries(resourcesOf(json, "terraform_data")).filter(([id]) => id.startsWith(prefix));
+  if (found.length !== 1) throw new Error(`expected one step ${prefix}*, found ${found.map(([id]) => id).join(", ") || "none"}`);
+  return { address: `terraform_data.${found[0][0]}`, ...found[0][1] };
+}
+
 /** The single resource of a type; fails when there is not exactly one. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function onlyResource(json: any, type: string, kind: "resource" | "data" = "resource"): any {

@@ -25,7 +25,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { projectRoot } from "../../lab/project-root";
-import { classroomWith, labStacks, resourcesOf, synthJson } from "../helpers/synth";
+import { classroomWith, labStacks, stepNamed, synthJson } from "../helpers/synth";
 import { describeWithTestbed, openstack, openstackAction, openstackMaybe, TESTBED_CLOUDS, testbedEnv } from "../helpers/testbed";
 
 const SCRIPTS = path.join(projectRoot(), "scripts");
@@ -48,7 +48,8 @@ const names = {
   staying: { node: `labcdk-scalein-staying-${suffix}`, hostname: `labcdk-test-novacompute-1-${suffix}` },
 };
 
-type Steps = Record<string, { input: Record<string, string> }>;
+/** A synthesized undercloud stack (Terraform JSON). */
+type Steps = ReturnType<typeof synthJson>;
 
 /** The classroom lab scaled in: Compute 2 → 1, the leaving node runs on compute-2, compute-1 remains. */
 function scaleInSteps(dialect: string): Steps {
@@ -63,18 +64,16 @@ function scaleInSteps(dialect: string): Steps {
       .replace("host: overcloud-novacompute-0.localdomain", "host: compute-1")
       .replace("    migration: { to: overcloud-novacompute-1.localdomain, kind: cold }\n", ""),
   );
-  return resourcesOf(synthJson(labStacks(file).undercloud), "terraform_data");
+  return synthJson(labStacks(file).undercloud);
 }
 
 /** The classroom lab as it is (Compute 2): the overcloud as deployed before the scale-in. */
 function classroomSteps(): Steps {
-  return resourcesOf(synthJson(labStacks().undercloud), "terraform_data");
+  return synthJson(labStacks().undercloud);
 }
 
-function stepInput(steps: Steps, prefix: string): Record<string, string> {
-  const found = Object.entries(steps).filter(([id]) => id.startsWith(prefix));
-  if (found.length !== 1) throw new Error(`expected one step ${prefix}*, found ${found.map(([id]) => id).join(", ") || "none"}`);
-  return found[0][1].input;
+function stepInput(json: Steps, prefix: string): Record<string, string> {
+  return stepNamed(json, prefix).input;
 }
 
 const serverShow = (name: string) => openstack("overcloud", ["server", "show", name]);

@@ -176,6 +176,14 @@ describe("a lab file with mistakes", () => {
     expect(problems.join("\n")).toContain('overcloud.roles.Compute.remove.1.hostname: names "overcloud-novacompute-1" a second time');
   });
 
+  test("a role the legacy-flags dialect has no flags for is refused at load, naming the field and the way out", () => {
+    const file = classroomWith((t) => t.replace("    CephStorage: { count: 1, flavor: ceph-storage, profile: ceph-storage }", "    CephStorage: { count: 1, flavor: ceph-storage, profile: ceph-storage }\n    Networker: { count: 0, flavor: networker, profile: networker }"));
+    expect(problemsOf(file)).toEqual([
+      expect.stringMatching(new RegExp(`^${file}:\\d+:\\d+: overcloud\\.roles\\.Networker: the legacy-flags dialect has no --\\*-scale flag for this role \\(it knows Controller, Compute, CephStorage, BlockStorage, ObjectStorage\\); use dialect parameter-defaults or node-provision$`)),
+    ]);
+    expect(loadLab(classroomWith((t) => t.replace("dialect: legacy-flags", "dialect: parameter-defaults").replace("    CephStorage: { count: 1, flavor: ceph-storage, profile: ceph-storage }", "    CephStorage: { count: 1, flavor: ceph-storage, profile: ceph-storage }\n    Networker: { count: 0, flavor: networker, profile: networker }"))).overcloud.roles.Networker.count).toBe(0);
+  });
+
   test("YAML syntax errors name the line", () => {
     const file = classroomWith((t) => t.replace("name: lab\n", "name: lab\n  bad: [\n"));
     expect(problemsOf(file)[0]).toMatch(new RegExp(`^${file}:\\d+:\\d+: `));

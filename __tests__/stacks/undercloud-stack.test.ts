@@ -1,14 +1,10 @@
-import { classroomWith, labStacks, resourcesOf, synthJson } from "../helpers/synth";
+import { classroomWith, labStacks, resourcesOf, stepNamed as stepOf, synthJson } from "../helpers/synth";
 
 describe("undercloud stack of the classroom lab", () => {
   const { undercloud, lab } = labStacks();
   const json = synthJson(undercloud);
   const steps = resourcesOf(json, "terraform_data");
-  const stepNamed = (suffix: string) => {
-    const found = Object.entries(steps).filter(([id]) => id.startsWith(suffix));
-    if (found.length !== 1) throw new Error(`expected one step ${suffix}, found ${found.map(([id]) => id)}`);
-    return found[0][1];
-  };
+  const stepNamed = (prefix: string) => stepOf(json, prefix);
 
   test("compute2 is enrolled with the ipmi hardware type, its BMC, MAC and the file's properties", () => {
     const enroll = stepNamed("Node-compute2_Enroll_");
@@ -84,11 +80,11 @@ describe("undercloud stack of the classroom lab", () => {
     expect(deploy.triggers_replace.RENDERED_SHA256).toBe(deploy.input.RENDERED_SHA256);
     expect(deploy.input.RENDERED_SHA256).toMatch(/^[0-9a-f]{64}$/);
     const other = labStacks(classroomWith((text) => text.replace("deployTimeoutMinutes: 90", "deployTimeoutMinutes: 120")));
-    const otherDeploy = Object.entries(resourcesOf(synthJson(other.undercloud), "terraform_data")).find(([id]) => id.startsWith("Overcloud_Deploy_"))![1];
+    const otherDeploy = stepOf(synthJson(other.undercloud), "Overcloud_Deploy_");
     expect(otherDeploy.input.DEPLOY_TIMEOUT_MINUTES).toBe("120");
     expect(otherDeploy.triggers_replace).toEqual(deploy.triggers_replace);
     const scaled = labStacks(classroomWith((text) => text.replace("Compute: { count: 2,", "Compute: { count: 1,")));
-    const scaledDeploy = Object.entries(resourcesOf(synthJson(scaled.undercloud), "terraform_data")).find(([id]) => id.startsWith("Overcloud_Deploy_"))![1];
+    const scaledDeploy = stepOf(synthJson(scaled.undercloud), "Overcloud_Deploy_");
     expect(scaledDeploy.triggers_replace.RENDERED_SHA256).not.toBe(deploy.triggers_replace.RENDERED_SHA256);
   });
 
@@ -118,12 +114,8 @@ describe("undercloud stack of a scale-in (Compute 3 → 2, overcloud-novacompute
       .replace("migration: { to: overcloud-novacompute-1.localdomain", "migration: { to: overcloud-novacompute-2.localdomain"),
   );
   const { undercloud } = labStacks(file);
-  const steps = resourcesOf(synthJson(undercloud), "terraform_data");
-  const only = (prefix: string) => {
-    const found = Object.entries(steps).filter(([id]) => id.startsWith(prefix));
-    expect(found).toHaveLength(1);
-    return { address: `terraform_data.${found[0][0]}`, ...found[0][1] };
-  };
+  const scaledJson = synthJson(undercloud);
+  const only = (prefix: string) => stepOf(scaledJson, prefix);
 
   test("three separate steps, in order: drain → node delete → deploy with the lower count", () => {
     const drain = only("Drain-overcloud-novacompute-1_Drain_");
