@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build OpenTofu and the OpenStack provider from Go modules (no binary
-# downloads) and lay them out as a project-local toolchain:
+# downloads), and labcdk's own provider from providers/labcdk, and lay them
+# out as a project-local toolchain:
 #   .tools/bin/tofu                       the OpenTofu CLI
 #   .tools/providers/<host>/<ns>/<name>/<version>/<os_arch>/...   a filesystem mirror
 #   .tools/tofurc                         CLI config that installs providers only from that mirror
@@ -71,18 +72,35 @@ LDFLAGS="-X github.com/opentofu/opentofu/version.dev=no" \
   build_module github.com/opentofu/opentofu "v$tofu_version" ./cmd/tofu "$tofu_bin"
 build_module github.com/terraform-provider-openstack/terraform-provider-openstack/v3 "v$provider_version" . "$provider_bin"
 
+# labcdk's own provider (providers/labcdk: the labcdk_observation resource), built
+# from the repository's source; rebuilt when that source changes.
+labcdk_provider_version="$(sed -n 's/^const version = "\(.*\)"$/\1/p' "$root/providers/labcdk/main.go")"
+labcdk_source_sha="$(cd "$root/providers/labcdk" && find . -name '*.go' -o -name 'go.mod' -o -name 'go.sum' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)"
+labcdk_bin="$cache/labcdk-provider/$labcdk_source_sha/terraform-provider-labcdk_v$labcdk_provider_version"
+if [ -x "$labcdk_bin" ]; then
+  echo "build-toolchain: cached $labcdk_bin"
+else
+  echo "build-toolchain: building providers/labcdk"
+  mkdir -p "$(dirname "$labcdk_bin")"
+  (cd "$root/providers/labcdk" && CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -buildvcs=false -mod=mod" go build -trimpath -o "$labcdk_bin.tmp" .)
+  mv "$labcdk_bin.tmp" "$labcdk_bin"
+fi
+
 # Project-local layout (links into the cache).
 tools="$root/.tools"
 mirror="$tools/providers/registry.terraform.io/terraform-provider-openstack/openstack/$provider_version/${goos}_${goarch}"
 mkdir -p "$tools/bin" "$mirror"
 ln -sfn "$tofu_bin" "$tools/bin/tofu"
 ln -sfn "$provider_bin" "$mirror/terraform-provider-openstack_v$provider_version"
+labcdk_mirror="$tools/providers/terraform.local/labcdk/labcdk/$labcdk_provider_version/${goos}_${goarch}"
+mkdir -p "$labcdk_mirror"
+ln -sfn "$labcdk_bin" "$labcdk_mirror/terraform-provider-labcdk_v$labcdk_provider_version"
 cat > "$tools/tofurc" <<RC
 # Written by tools/build-toolchain.sh: providers come only from the local mirror.
 provider_installation {
   filesystem_mirror {
     path    = "$tools/providers"
-    include = ["registry.terraform.io/*/*"]
+    include = ["registry.terraform.io/*/*", "terraform.local/labcdk/*"]
   }
   direct {
     exclude = ["*/*/*"]
