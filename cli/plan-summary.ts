@@ -101,8 +101,21 @@ const RUN_EFFECT: Readonly<Record<string, (inputs: Inputs) => string>> = {
 
 /** Steps whose destroy undoes something in the lab (their destroy script). */
 const DESTROY_EFFECT: Readonly<Record<string, (inputs: Inputs) => string>> = {
-  "enroll-node": (inputs) => `unregister node ${inputs.NODE_NAME} from Ironic`,
+  "unenroll-node": (inputs) => `unregister node ${inputs.NODE_NAME} from Ironic`,
 };
+
+/** Steps that run nothing when created (they only hold a destroy script). */
+const NOTHING_AT_CREATE: ReadonlySet<string> = new Set(["unenroll-node"]);
+
+/** A drifted observation (labcdk_observation refreshed to something else): what was seen, what is wanted. */
+function describeDrift(change: ResourceChange): string | undefined {
+  const before = change.change.before as { check?: string; state?: string; inputs?: Inputs } | null | undefined;
+  const after = change.change.after as { state?: string } | null | undefined;
+  if (!before?.check || before.state === undefined || after?.state === undefined || before.state === after.state) return undefined;
+  const inputs = before.inputs ?? {};
+  const subject = inputs.NODE_NAME ?? inputs.INSTANCE_ID ?? inputs.COMPUTE_HOSTS ?? "";
+  return `${before.check}${subject ? ` ${subject}` : ""}: observed \`${before.state}\`, the lab wants \`${after.state}\``;
+}
 
 function inputsOf(values: Record<string, unknown> | null | undefined): Inputs | undefined {
   const input = values?.input;
@@ -123,22 +136,30 @@ export function summarizePlans(plans: readonly StackPlan[]): PlanSummary {
     const counts: Record<Action, number> = { add: 0, change: 0, replace: 0, destroy: 0 };
     const steps: string[] = [];
     const others: string[] = [];
+    const drift: string[] = [];
     for (const change of plan.resource_changes ?? []) {
       if (change.mode !== "managed") continue;
       const action = actionOf(change.change.actions);
       if (!action) continue;
       counts[action]++;
+      if (change.type === "labcdk_observation") {
+        // Observations change nothing in the cloud: only their drift is worth a line.
+        const seen = action === "change" ? describeDrift(change) : undefined;
+        if (seen) drift.push(`- ${seen}`);
+        continue;
+      }
       const before = inputsOf(change.change.before);
       const after = inputsOf(change.change.after);
       if (before || after) {
         if (action === "add" || action === "change" || action === "replace") {
-          if (action !== "change") {
+          if (action !== "change" && !NOTHING_AT_CREATE.has((after ?? before!).LABCDK_STEP ?? "")) {
             steps.push(describeStep(after ?? before!));
             const effect = RUN_EFFECT[(after ?? before!).LABCDK_STEP ?? ""];
             if (effect) destructiveLines.push(`**${stack}**: ${effect(after ?? before!)}`);
           }
           const undo = before && action === "replace" ? DESTROY_EFFECT[before.LABCDK_STEP ?? ""] : undefined;
-          if (undo) destructiveLines.push(`**${stack}**: ${undo(before!)} first (its step is replaced: ${describeStep(after ?? before!)})`);
+          const why = NOTHING_AT_CREATE.has(before?.LABCDK_STEP ?? "") ? "it is registered again: its identity (driver, BMC, MACs, properties) changed" : `its step is replaced: ${describeStep(after ?? before!)}`;
+          if (undo) destructiveLines.push(`**${stack}**: ${undo(before!)} first (${why})`);
         } else {
           const undo = DESTROY_EFFECT[before?.LABCDK_STEP ?? ""];
           if (undo) destructiveLines.push(`**${stack}**: ${undo(before!)}`);
@@ -156,9 +177,10 @@ export function summarizePlans(plans: readonly StackPlan[]): PlanSummary {
       `| ${counts.add} | ${counts.change} | ${counts.replace} | ${counts.destroy} |`,
       "",
     ];
+    if (drift.length > 0) lines.push("Drift observed at refresh (the steps below run again to fix it):", "", ...drift, "");
     if (steps.length > 0) lines.push("Lab steps that will run:", "", ...steps.map((s, i) => `${i + 1}. ${s}`), "");
     if (others.length > 0) lines.push("Changes to existing resources:", "", ...others, "");
-    if (steps.length === 0 && others.length === 0 && counts.add === 0) lines.push("No changes.", "");
+    if (steps.length === 0 && others.length === 0 && drift.length === 0 && counts.add === 0) lines.push("No changes.", "");
     sections.push(lines.join("\n"));
   }
 

@@ -48,6 +48,12 @@ export class InstanceMigration extends Construct {
         TIMEOUT_SECONDS: String(props.timeoutSeconds ?? 900),
         ...(props.floatingIp ? { FLOATING_IP: props.floatingIp, REACHABILITY_CHECK: props.reachabilityCheck ?? "none" } : {}),
       },
+      // Moved by hand (or by Nova): the plan shows this step again, not a new server.
+      observe: {
+        check: "nova-instance-host",
+        inputs: { OS_CLOUD: props.cloud, INSTANCE_ID: props.instanceId, TARGET_HOST: props.targetHost },
+        state: `host=${props.targetHost}`,
+      },
     });
   }
 }

@@ -12,6 +12,15 @@ export interface OvercloudDeployProps extends OvercloudModel {
   readonly timeoutMinutes?: number;
   /** Steps the deploy waits for (the nodes it will use, a scale-in). @default - none */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * The compute hosts the deployed overcloud has, observed at every refresh
+   * in `overcloudCloud` (nova-compute service up): one missing or down plans
+   * the deploy again.
+   * @default - not observed
+   */
+  readonly computeHosts?: readonly string[];
+  /** `OS_CLOUD` of the overcloud, where `computeHosts` are observed. Required with `computeHosts`. */
+  readonly overcloudCloud?: string;
 }
 
 /**
@@ -36,6 +45,10 @@ export class OvercloudDeploy extends Construct {
     for (const role of Object.values(props.roles)) profileCounts[role.profile] = (profileCounts[role.profile] ?? 0) + role.count;
 
     const rendered = renderedEnvironment(this.rendered);
+    const hosts = props.computeHosts ?? [];
+    if (hosts.length > 0 && !props.overcloudCloud) {
+      throw new Error(`overcloud deploy "${this.node.path}": computeHosts are observed in the overcloud, so overcloudCloud is required`);
+    }
     this.step = new ScriptStep(this, "Deploy", {
       script: "overcloud-deploy.sh",
       dependsOn: props.dependsOn,
@@ -49,6 +62,14 @@ export class OvercloudDeploy extends Construct {
         DEPLOY_TIMEOUT_MINUTES: String(props.timeoutMinutes ?? 90),
       },
       replaceOn: { OS_CLOUD: props.cloud, OVERCLOUD_STACK: props.stackName, RENDERED_SHA256: rendered.RENDERED_SHA256 },
+      observe:
+        hosts.length > 0
+          ? {
+              check: "compute-hosts",
+              inputs: { OS_CLOUD: props.overcloudCloud!, COMPUTE_HOSTS: hosts.join(",") },
+              state: hosts.map((host) => `${host}:up`).join(","),
+            }
+          : undefined,
     });
   }
 }

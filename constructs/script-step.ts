@@ -2,13 +2,17 @@ import * as path from "node:path";
 import { AssetType, ITerraformDependable, TerraformAsset, TerraformResource, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { projectRoot } from "../lab/project-root";
+import { StepObservation, StepObservationProps } from "./step-observation";
 
 /** Id of the per-stack asset that carries scripts/ into the synthesized output. */
 const SCRIPTS_ASSET_ID = "Scripts";
 
 export interface ScriptStepProps {
-  /** File name of the script in `scripts/` run when the step is created. */
-  readonly script: string;
+  /**
+   * File name of the script in `scripts/` run when the step is created.
+   * @default - nothing runs at create: a step that only undoes (`destroyScript` required)
+   */
+  readonly script?: string;
   /**
    * The script's inputs, passed as environment variables and stored in the
    * resource's `input` (so a destroy-time script reads them from `self`).
@@ -43,7 +47,17 @@ export interface ScriptStepProps {
   readonly scriptsDir?: string;
   /** Resources this step waits for. @default - none */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * What the step brings about, observed at every refresh: when the cloud
+   * has drifted from `state`, the plan runs the step again (and nothing
+   * else). See `StepObservation`.
+   * @default - not observed: the plan cannot see drift
+   */
+  readonly observe?: ScriptStepObservation;
 }
+
+/** The `observe` of a script step: what to observe, and the state the step brings about. */
+export type ScriptStepObservation = Pick<StepObservationProps, "check" | "inputs" | "state">;
 
 /**
  * One step of the lab that no Terraform provider covers, done by a script of
@@ -62,6 +76,8 @@ export class ScriptStep extends Construct implements ITerraformDependable {
 
   /** The `terraform_data` resource that carries the provisioners. */
   public readonly resource: TerraformResource;
+  /** What the step brings about, observed at refresh (when `observe` is given). */
+  public readonly observation?: StepObservation;
 
   constructor(scope: Construct, id: string, props: ScriptStepProps) {
     super(scope, id);
@@ -73,9 +89,11 @@ export class ScriptStep extends Construct implements ITerraformDependable {
         throw new Error(`script step "${this.node.path}": environment variable ${name} must be a string (got ${typeof value})`);
       }
     }
+    const kind = props.script ?? props.destroyScript;
+    if (!kind) throw new Error(`script step "${this.node.path}": needs a script, a destroyScript or both`);
     const scripts = ScriptStep.scriptsAsset(this, props.scriptsDir ?? path.join(projectRoot(), "scripts"));
     // The step's kind, for people and tools reading a plan (labcdk plan-summary).
-    const environment = { LABCDK_STEP: props.script.replace(/\.sh$/, ""), ...props.environment };
+    const environment = { LABCDK_STEP: kind.replace(/\.sh$/, ""), ...props.environment };
     const commandFor = (script: string) => `bash "\${path.module}/${scripts.path}/${script}"`;
 
     // cdktf's DataResource would do, but it runs `terraform version` at synth for
@@ -86,10 +104,14 @@ export class ScriptStep extends Construct implements ITerraformDependable {
       terraformGeneratorMetadata: { providerName: "terraform" },
       dependsOn: props.dependsOn,
     });
+    if (props.observe) {
+      this.observation = new StepObservation(this, "Observed", { ...props.observe, scripts });
+      this.resource.addOverride("lifecycle.replace_triggered_by", [this.observation.stateReference]);
+    }
     this.resource.addOverride("input", environment);
     this.resource.addOverride("triggers_replace", props.replaceOn ?? { ...environment, ...(props.triggers ?? {}) });
     this.resource.addOverride("provisioner", [
-      { "local-exec": { command: commandFor(props.script), environment } },
+      ...(props.script ? [{ "local-exec": { command: commandFor(props.script), environment } }] : []),
       ...(props.destroyScript
         ? [
             {

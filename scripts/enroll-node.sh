@@ -28,6 +28,8 @@ Environment (set by the stack):
   INTROSPECTION_CONCURRENCY        introspections at once on this machine (flock slots in
                                    LABCDK_LOCK_DIR, default $TMPDIR/labcdk-locks); TripleO's default is 20
   NODE_FILE                        node file, relative to the project folder
+  NODE_CAPABILITIES                optional key:value,... merged in at the end (as tag-node.sh
+                                   does), so a node registered again comes back tagged
 BMC password, at apply time: LABCDK_BMC_PASSWORD_<NODE>, or
 LABCDK_BMC_PASSWORD_FILE (JSON name → password), or the node file's pm_password.
 USAGE

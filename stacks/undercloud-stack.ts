@@ -94,6 +94,8 @@ export class UndercloudStack extends TerraformStack {
       cloud: lab.clouds.undercloud,
       workDir: overcloud.workDir,
       timeoutMinutes: overcloud.deployTimeoutMinutes,
+      computeHosts: overcloud.computeHosts,
+      overcloudCloud: lab.clouds.overcloud,
       dependsOn: [...Object.values(nodes).map((n) => n.tag), ...(this.nodeDelete ? [this.nodeDelete.step] : [])],
     });
   }

@@ -55,7 +55,7 @@ describe("plan-summary", () => {
           ],
         },
       },
-      { stack: "lab-undercloud", plan: { resource_changes: [step("terraform_data.Node-compute2_Enroll_1", ["delete"], { LABCDK_STEP: "enroll-node", NODE_NAME: "compute2" })] } },
+      { stack: "lab-undercloud", plan: { resource_changes: [step("terraform_data.Node-compute2_Registration_1", ["delete"], { LABCDK_STEP: "unenroll-node", NODE_NAME: "compute2" })] } },
     ]);
     expect(summary.destructive).toBe(true);
     const [head] = summary.markdown.split("### lab-overcloud");
@@ -65,12 +65,21 @@ describe("plan-summary", () => {
     expect(summary.markdown).toContain("| 0 | 1 | 1 | 0 |");
   });
 
-  test("GIVEN a replaced enrolment step THEN the unregistering that comes first is flagged", () => {
+  test("GIVEN a node whose identity changed THEN the unregistering that comes first is flagged, and the enrolment runs", () => {
     const summary = summarizePlans([
-      { stack: "u", plan: { resource_changes: [step("terraform_data.Node-n1_Enroll_1", ["delete", "create"], { LABCDK_STEP: "enroll-node", NODE_NAME: "n1", NODE_DRIVER: "redfish" })] } },
+      {
+        stack: "u",
+        plan: {
+          resource_changes: [
+            step("terraform_data.Node-n1_Registration_1", ["delete", "create"], { LABCDK_STEP: "unenroll-node", NODE_NAME: "n1", NODE_DRIVER: "redfish" }),
+            step("terraform_data.Node-n1_Enroll_1", ["delete", "create"], { LABCDK_STEP: "enroll-node", NODE_NAME: "n1", NODE_DRIVER: "redfish" }),
+          ],
+        },
+      },
     ]);
     expect(summary.destructive).toBe(true);
-    expect(summary.markdown).toContain("- **u**: unregister node n1 from Ironic first (its step is replaced: register + introspect node n1 (redfish))");
+    expect(summary.markdown).toContain("- **u**: unregister node n1 from Ironic first (it is registered again: its identity (driver, BMC, MACs, properties) changed)");
+    expect(summary.markdown).toMatch(/Lab steps that will run:\n\n1\. register \+ introspect node n1 \(redfish\)\n$/);
   });
 
   test("GIVEN a scale-in THEN the drain and the node delete are separate steps, both listed first as destructive, and the deploy shows the lower count", () => {
@@ -125,6 +134,44 @@ describe("plan-summary", () => {
     ]);
     expect(summary.destructive).toBe(false);
     expect(summary.markdown).toContain("1. overcloud deploy of stack lab, dialect node-provision (Controller 1, Compute 3)");
+  });
+
+  test("GIVEN drift (a node deleted by hand) THEN the observation is named and the enrolment re-runs, not flagged as unregistering", () => {
+    const input = { LABCDK_STEP: "enroll-node", NODE_NAME: "compute2", NODE_DRIVER: "ipmi" };
+    const summary = summarizePlans([
+      {
+        stack: "lab-undercloud",
+        plan: {
+          resource_changes: [
+            {
+              address: "labcdk_observation.Node-compute2_Enroll_Observed_1",
+              mode: "managed",
+              type: "labcdk_observation",
+              change: {
+                actions: ["update"],
+                before: { check: "ironic-node", inputs: { OS_CLOUD: "undercloud", NODE_NAME: "compute2" }, state: "absent" },
+                after: { check: "ironic-node", inputs: { OS_CLOUD: "undercloud", NODE_NAME: "compute2" }, state: "registered" },
+              },
+            },
+            { ...step("terraform_data.Node-compute2_Enroll_1", ["delete", "create"], input), action_reason: "replace_by_triggers" } as ResourceChange,
+          ],
+        },
+      },
+    ]);
+    expect(summary.markdown).toContain("Drift observed at refresh (the steps below run again to fix it):\n\n- ironic-node compute2: observed `absent`, the lab wants `registered`");
+    expect(summary.markdown).toContain("1. register + introspect node compute2 (ipmi)");
+    expect(summary.markdown).not.toContain("unregister");
+    expect(summary.destructive).toBe(false);
+  });
+
+  test("GIVEN a node removed from the lab THEN its registration's destroy is flagged as unregistering, and nothing runs at its create", () => {
+    const registration = { LABCDK_STEP: "unenroll-node", NODE_NAME: "compute3" };
+    const removed = summarizePlans([{ stack: "lab-undercloud", plan: { resource_changes: [step("terraform_data.Node-compute3_Registration_1", ["delete"], registration)] } }]);
+    expect(removed.destructive).toBe(true);
+    expect(removed.markdown).toContain("**lab-undercloud**: unregister node compute3 from Ironic");
+    const added = summarizePlans([{ stack: "lab-undercloud", plan: { resource_changes: [step("terraform_data.Node-compute3_Registration_1", ["create"], registration)] } }]);
+    expect(added.destructive).toBe(false);
+    expect(added.markdown).not.toContain("Lab steps that will run");
   });
 
   test("GIVEN an empty plan THEN it says no changes", () => {

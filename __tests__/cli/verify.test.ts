@@ -201,7 +201,8 @@ describe("scripts/observe-lab.py", () => {
   });
 
   test("never asks Ironic for driver_info: nodes are read with an explicit field list", () => {
-    const source = fs.readFileSync(OBSERVE_SCRIPT, "utf8");
+    // The shared observation library (also behind the plan-time observations).
+    const source = fs.readFileSync(path.join(path.dirname(OBSERVE_SCRIPT), "lib", "observation.py"), "utf8");
     const fields = /NODE_FIELDS = "([^"]+)"/.exec(source)?.[1].split(",");
     expect(fields).toBeDefined();
     expect(fields).not.toContain("driver_info");

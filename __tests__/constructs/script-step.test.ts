@@ -37,6 +37,54 @@ describe("ScriptStep", () => {
   });
 });
 
+describe("ScriptStep observe", () => {
+  const observed = (stack: TerraformStack, id: string, state = "registered") =>
+    new ScriptStep(stack, id, {
+      script: "record.sh",
+      scriptsDir: FIXTURE_SCRIPTS,
+      environment: { STEP: id },
+      observe: { check: "ironic-node", inputs: { OS_CLOUD: "undercloud", NODE_NAME: id.toLowerCase() }, state },
+    });
+
+  test("each observed step names its own observation's state in replace_triggered_by; one labcdk provider per stack", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    const a = observed(stack, "A");
+    observed(stack, "B");
+    new ScriptStep(stack, "C", { script: "record.sh", scriptsDir: FIXTURE_SCRIPTS, environment: {} });
+    const json = JSON.parse(Testing.synth(stack));
+    const steps = json.resource.terraform_data;
+    const observations = json.resource.labcdk_observation;
+    expect(Object.keys(observations)).toHaveLength(2);
+    const stepA = steps[a.resource.friendlyUniqueId];
+    expect(stepA.lifecycle.replace_triggered_by).toEqual([`labcdk_observation.${a.observation!.resource.friendlyUniqueId}.state`]);
+    expect(observations[a.observation!.resource.friendlyUniqueId]).toMatchObject({ check: "ironic-node", inputs: { NODE_NAME: "a" }, state: "registered" });
+    expect(steps[Object.keys(steps).find((k) => k.startsWith("C_"))!].lifecycle).toBeUndefined();
+    expect(json.provider.labcdk).toHaveLength(1);
+    // The observer is the scripts asset's observe-step.sh, next to the steps' own scripts.
+    const command: string = stepA.provisioner[0]["local-exec"].command;
+    expect(json.provider.labcdk[0].observer).toEqual(["bash", `${path.dirname(command.replace(/^bash "|"$/g, ""))}/observe-step.sh`]);
+  });
+
+  test("refuses a state the observer could never print, and an input name a shell would mangle", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    expect(() => observed(stack, "Empty", "")).toThrow('observation "s/Empty/Observed": state must be one non-empty line (got "")');
+    expect(() => observed(stack, "Two", "a\nb")).toThrow("state must be one non-empty line");
+    expect(
+      () => new ScriptStep(stack, "BadInput", { script: "record.sh", scriptsDir: FIXTURE_SCRIPTS, environment: {}, observe: { check: "compute-hosts", inputs: { "os-cloud": "x" }, state: "a:up" } }),
+    ).toThrow('input name "os-cloud" must be upper-case letters, digits and "_"');
+  });
+
+  test("a step with only a destroy script runs nothing at create; a step with neither is refused", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    const undo = new ScriptStep(stack, "Undo", { destroyScript: "record-destroy.sh", scriptsDir: FIXTURE_SCRIPTS, environment: { STEP: "u" } });
+    const json = JSON.parse(Testing.synth(stack));
+    const resource = json.resource.terraform_data[undo.resource.friendlyUniqueId];
+    expect(resource.provisioner).toEqual([{ "local-exec": expect.objectContaining({ when: "destroy" }) }]);
+    expect(resource.input.LABCDK_STEP).toBe("record-destroy");
+    expect(() => new ScriptStep(stack, "Nothing", { environment: {} })).toThrow('script step "s/Nothing": needs a script, a destroyScript or both');
+  });
+});
+
 describeWithTofu("ScriptStep applied by OpenTofu", () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-step-"));
   const record = path.join(work, "record.log");

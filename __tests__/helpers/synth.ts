@@ -51,9 +51,14 @@ export function classroomWith(edit: (text: string) => string): string {
   return path.join(writeFiles({ "lab.yaml": edited, "instackenv-onenode.json": nodeFile }), "lab.yaml");
 }
 
-/** Full synth of a lab into a fresh folder, as `cdktf synth` does; returns the folder. */
+/**
+ * Full synth of a lab into a fresh folder, as `cdktf synth` does; returns the
+ * folder. It is `cdktf.out` inside a folder of its own, so the stacks' local
+ * state (`terraform.<stack>.tfstate`, next to `cdktf.out`) is this run's
+ * alone: a run killed half-way leaves nothing a later run would pick up.
+ */
 export function synthLabToDisk(labFile: string = CLASSROOM_LAB): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-synth-"));
+  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-synth-")), "cdktf.out");
   labApp(loadLab(labFile), { outdir }).app.synth();
   return outdir;
 }

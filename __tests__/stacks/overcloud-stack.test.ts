@@ -94,6 +94,14 @@ describe("overcloud stack of the classroom lab", () => {
     });
     expect(migrate.depends_on).toEqual([expect.stringMatching(/^terraform_data\.Instance-lab_test-nodes_Reachability_/)]);
     expect(migrate.provisioner[0]["local-exec"].command).toMatch(/migrate-instance\.sh"$/);
+    // Moved away by hand: the observation's state changes, and the migration runs again.
+    const [type, name, attribute] = migrate.lifecycle.replace_triggered_by[0].split(".");
+    expect([type, attribute]).toEqual(["labcdk_observation", "state"]);
+    expect(json.resource.labcdk_observation[name]).toMatchObject({
+      check: "nova-instance-host",
+      inputs: { OS_CLOUD: "overcloud", INSTANCE_ID: serverId, TARGET_HOST: "overcloud-novacompute-1.localdomain" },
+      state: "host=overcloud-novacompute-1.localdomain",
+    });
   });
 
   test("snapshot (review tripwire)", () => {

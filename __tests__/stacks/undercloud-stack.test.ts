@@ -26,15 +26,58 @@ describe("undercloud stack of the classroom lab", () => {
     expect(json.data.openstack_images_image_v2.DeployRamdisk.name).toBe("bm-deploy-ramdisk");
   });
 
-  test("the step's provisioners: create runs the script with the inputs; destroy references only self", () => {
+  test("the step's provisioners: create runs the script with the inputs; the registration's destroy unregisters, referencing only self", () => {
     const enroll = stepNamed("Node-compute2_Enroll_");
-    const [create, destroy] = enroll.provisioner.map((p: any) => p["local-exec"]);
+    const [create, ...others] = enroll.provisioner.map((p: any) => p["local-exec"]);
     expect(create.command).toMatch(/^bash "\$\{path\.module\}\/assets\/Scripts\/[0-9A-F]+\/enroll-node\.sh"$/);
     expect(create.environment).toEqual(enroll.input);
+    // Enrolling again (drift) never unregisters: the destroy script sits on the registration.
+    expect(others).toEqual([]);
+    const registration = stepNamed("Node-compute2_Registration_");
+    const [destroy, ...more] = registration.provisioner.map((p: any) => p["local-exec"]);
+    expect(more).toEqual([]);
     expect(destroy.when).toBe("destroy");
     expect(destroy.command).toMatch(/unenroll-node\.sh"$/);
     expect(destroy.environment).toBe("${self.input}");
-    expect(enroll.triggers_replace).toEqual(enroll.input);
+    expect(enroll.depends_on).toEqual([expect.stringMatching(/^terraform_data\.Node-compute2_Registration_/)]);
+    // Every input re-registers the node, except the capabilities (the Tag step's job).
+    const { NODE_CAPABILITIES, LABCDK_STEP, ...identity } = enroll.input;
+    expect(NODE_CAPABILITIES).toBe("profile:compute,boot_option:local");
+    expect(enroll.triggers_replace).toEqual({ LABCDK_STEP, ...identity });
+    expect(registration.triggers_replace).toEqual({ LABCDK_STEP: "unenroll-node", ...identity });
+    expect(registration.lifecycle).toBeUndefined();
+  });
+
+  test("each step names its observation's state in replace_triggered_by: drift re-runs it", () => {
+    const observations = resourcesOf(json, "labcdk_observation");
+    const observed = (prefix: string) => {
+      const step = stepNamed(prefix);
+      expect(step.lifecycle.replace_triggered_by).toHaveLength(1);
+      const [, name, attribute] = step.lifecycle.replace_triggered_by[0].split(".");
+      expect(attribute).toBe("state");
+      return observations[name];
+    };
+    expect(observed("Node-compute2_Enroll_")).toMatchObject({
+      check: "ironic-node",
+      inputs: { OS_CLOUD: "undercloud", NODE_NAME: "compute2" },
+      state: "registered",
+    });
+    expect(observed("Node-compute2_Tag_")).toMatchObject({
+      check: "ironic-node-capabilities",
+      inputs: { OS_CLOUD: "undercloud", NODE_NAME: "compute2", NODE_CAPABILITIES: "profile:compute,boot_option:local" },
+      state: "boot_option:local,profile:compute",
+    });
+    expect(observed("Overcloud_Deploy_")).toMatchObject({
+      check: "compute-hosts",
+      inputs: { OS_CLOUD: "overcloud", COMPUTE_HOSTS: lab.overcloud.computeHosts.join(",") },
+      state: lab.overcloud.computeHosts.map((h) => `${h}:up`).join(","),
+    });
+    expect(Object.keys(observations)).toHaveLength(3);
+    // One provider block; the observer travels in the scripts asset (not stored in state).
+    expect(json.provider.labcdk).toEqual([
+      { observer: ["bash", expect.stringMatching(/^\$\{path\.module\}\/assets\/Scripts\/[0-9A-F]+\/observe-step\.sh$/)], timeout_seconds: 120 },
+    ]);
+    expect(json.terraform.required_providers.labcdk).toEqual({ source: "terraform.local/labcdk/labcdk", version: "0.1.0" });
   });
 
   test("tagging is its own step: profile:compute,boot_option:local, after enrolment, never unregistering", () => {

@@ -258,6 +258,9 @@ def main():
     try:
         conn = openstack.connect(cloud=ENV["OS_CLOUD"])
         steps[sys.argv[1]](conn)
+        if sys.argv[1] == "enroll" and ENV.get("NODE_CAPABILITIES"):
+            # A node registered again (deleted by hand) comes back tagged in the same step.
+            tag(conn)
     except openstack.exceptions.SDKException as error:
         die(str(error))
 

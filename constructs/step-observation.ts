@@ -1,0 +1,80 @@
+import { TerraformAsset, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { LabcdkProvider } from "../.gen/providers/labcdk/provider";
+import { Observation } from "../.gen/providers/labcdk/observation";
+
+/** Id of the per-stack labcdk provider block. */
+const PROVIDER_ID = "labcdk";
+
+/** The checks scripts/observe-step.sh knows, with the inputs each needs. */
+export type ObservationCheck = "ironic-node" | "ironic-node-capabilities" | "nova-instance-host" | "compute-hosts";
+
+export interface StepObservationProps {
+  /** What scripts/observe-step.sh observes (its docstring says what each prints). */
+  readonly check: ObservationCheck;
+  /**
+   * The check's inputs, given to the observer as environment variables.
+   * Stored in state: never a secret.
+   */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** The state the step brings about, in the observer's words (e.g. `registered`). */
+  readonly state: string;
+  /** The stack's scripts asset (the observer travels in it). */
+  readonly scripts: TerraformAsset;
+  /** Bound of one observation, for the whole stack (the first observation's value wins). @default 120 */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * What a script step brings about, observed at every refresh: a
+ * `labcdk_observation` (labcdk's own provider, providers/labcdk) whose
+ * refresh runs the read-only scripts/observe-step.sh.
+ *
+ * Drift (a node deleted by hand, an instance moved) shows in the plan as an
+ * update of the observation back to `state`; the step names the observation's
+ * `state` in `replace_triggered_by`, so it runs again in the same apply, and
+ * afterwards the observer prints `state` again: the next plan is empty.
+ * A cloud that cannot be reached fails the refresh with the observer's message.
+ */
+export class StepObservation extends Construct {
+  public readonly resource: Observation;
+
+  constructor(scope: Construct, id: string, props: StepObservationProps) {
+    super(scope, id);
+    if (props.state === "" || props.state.includes("\n")) {
+      throw new Error(`observation "${this.node.path}": state must be one non-empty line (got ${JSON.stringify(props.state)})`);
+    }
+    for (const name of Object.keys(props.inputs)) {
+      if (!/^[A-Z][A-Z0-9_]*$/.test(name)) {
+        throw new Error(`observation "${this.node.path}": input name "${name}" must be upper-case letters, digits and "_"`);
+      }
+    }
+    const provider = StepObservation.providerOf(this, props);
+    this.resource = new Observation(this, "Resource", {
+      provider,
+      check: props.check,
+      inputs: { ...props.inputs },
+      state: props.state,
+    });
+  }
+
+  /** The `replace_triggered_by` reference a step uses: the observation's `state`. */
+  public get stateReference(): string {
+    return `${this.resource.terraformResourceType}.${this.resource.friendlyUniqueId}.state`;
+  }
+
+  /**
+   * The stack's labcdk provider block, created on first use. Its `observer`
+   * holds the scripts asset's path; a provider block is not stored in state,
+   * so a new scripts asset changes no observation.
+   */
+  private static providerOf(scope: Construct, props: StepObservationProps): LabcdkProvider {
+    const stack = TerraformStack.of(scope);
+    const existing = stack.node.tryFindChild(PROVIDER_ID) as LabcdkProvider | undefined;
+    if (existing) return existing;
+    return new LabcdkProvider(stack, PROVIDER_ID, {
+      observer: ["bash", `\${path.module}/${props.scripts.path}/observe-step.sh`],
+      timeoutSeconds: props.timeoutSeconds ?? 120,
+    });
+  }
+}

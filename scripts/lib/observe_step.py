@@ -1,0 +1,112 @@
+"""One plan-time observation for a labcdk_observation resource (run by
+observe-step.sh, which the labcdk provider runs at every refresh). Prints the
+observed state on one line, in the words the stack configures, so that "no
+drift" is string equality. Read-only: GET requests only.
+
+    observe-step.sh CHECK        inputs in the environment, all with OS_CLOUD
+
+  ironic-node               NODE_NAME
+      "registered"                 the node exists and enrolling is done (available, or deployed)
+      "absent"                     no such node
+      "provision_state=<state>"    the enroll step's work is undone (enroll, manageable, inspect failed, ...)
+  ironic-node-capabilities  NODE_NAME, NODE_CAPABILITIES ("key:value,...")
+      "key:value,..."              the wanted keys, sorted, with the node's values ("key:(unset)");
+                                   "(none)" when nothing is wanted
+                                   An absent node prints the wanted state: the ironic-node
+                                   observation reports it, and the enroll step tags a node it registers.
+  nova-instance-host        INSTANCE_ID, TARGET_HOST
+      "host=<host>"                the server's compute host. An absent server prints the wanted
+                                   state: the OpenStack provider replaces the server, and with it the step.
+  compute-hosts             COMPUTE_HOSTS ("host,...")
+      "host:up,..."                per host, in the given order: up | down (nova-compute service) | absent
+
+Exit: 0 observed; 2 the cloud could not be reached or answered with an error
+(message on stderr naming it); 1 bad input.
+Environment: OBSERVE_API_TIMEOUT_SECONDS bounds each request (default 10).
+"""
+import os
+import sys
+import time
+
+from observation import CannotObserve, Cloud, capabilities, observe_compute_hosts, observe_node, observe_server
+
+ENV = os.environ
+
+# Provision states from which the enroll step's work has to be done again
+# (enroll-node.sh takes a node on from each of them).
+ENROLL_UNDONE = ("enroll", "verifying", "manageable", "inspecting", "inspect wait", "inspect failed", "clean failed")
+
+
+def die(message, code):
+    print("%s [observe-step] error: %s" % (time.strftime("%H:%M:%S", time.gmtime()), message), file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+def need(*names):
+    missing = [name for name in names if not ENV.get(name)]
+    if missing:
+        die("missing environment variable(s): %s (set by the stack's labcdk_observation inputs)" % " ".join(missing), 1)
+    return [ENV[name] for name in names]
+
+
+def ironic_node(cloud):
+    (name,) = need("NODE_NAME")
+    node = observe_node(cloud.connect(), name)
+    if node is None:
+        return "absent"
+    if node["provisionState"] in ENROLL_UNDONE:
+        return "provision_state=%s" % node["provisionState"]
+    return "registered"
+
+
+def ironic_node_capabilities(cloud):
+    name, wanted_text = need("NODE_NAME", "NODE_CAPABILITIES")
+    wanted = capabilities(wanted_text)
+    node = observe_node(cloud.connect(), name)
+    have = wanted if node is None else node["capabilities"]
+    return ",".join("%s:%s" % (key, have.get(key, "(unset)")) for key in sorted(wanted)) or "(none)"
+
+
+def nova_instance_host(cloud):
+    server_id, target = need("INSTANCE_ID", "TARGET_HOST")
+    server = observe_server(cloud.connect(), server_id)
+    return "host=%s" % (target if server is None else server["host"])
+
+
+def compute_hosts(cloud):
+    (text,) = need("COMPUTE_HOSTS")
+    hosts = [h for h in text.split(",") if h]
+    observed = observe_compute_hosts(cloud.connect(), hosts)
+
+    def word(host):
+        service = observed[host]["service"]
+        return "absent" if service is None else service["state"]
+
+    return ",".join("%s:%s" % (host, word(host)) for host in hosts)
+
+
+CHECKS = {
+    "ironic-node": ironic_node,
+    "ironic-node-capabilities": ironic_node_capabilities,
+    "nova-instance-host": nova_instance_host,
+    "compute-hosts": compute_hosts,
+}
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] not in CHECKS:
+        die("usage: observe-step.sh %s" % " | ".join(CHECKS), 1)
+    (cloud_name,) = need("OS_CLOUD")
+    try:
+        timeout = float(ENV.get("OBSERVE_API_TIMEOUT_SECONDS") or 10)
+    except ValueError:
+        die("OBSERVE_API_TIMEOUT_SECONDS must be a number of seconds", 1)
+    cloud = Cloud("the", cloud_name, timeout)
+    try:
+        print(CHECKS[sys.argv[1]](cloud), flush=True)
+    except CannotObserve as error:
+        die(str(error), 2)
+
+
+if __name__ == "__main__":
+    main()
