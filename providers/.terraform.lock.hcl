@@ -1,0 +1,11 @@
+# This file is maintained automatically by "tofu init".
+# Manual edits may be lost in future updates.
+
+provider "registry.terraform.io/terraform-provider-openstack/openstack" {
+  version     = "3.4.0"
+  constraints = "3.4.0"
+  hashes = [
+    "h1:TDNfRv7Q6SSSbqLmR46QathhU9Uoe3Fpg3Jd0pLgHI0=",
+    "h1:sNjsu6LSypFhm8OsN1LOdmTpxHKQGiEcsSfwywLnZbM=",
+  ]
+}
