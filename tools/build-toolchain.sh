@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build OpenTofu and the OpenStack provider from Go modules (no binary
-# downloads) and lay them out as a project-local toolchain:
+# downloads), and labcdk's own provider from providers/labcdk, and lay them
+# out as a project-local toolchain:
 #   .tools/bin/tofu                       the OpenTofu CLI
 #   .tools/providers/<host>/<ns>/<name>/<version>/<os_arch>/...   a filesystem mirror
 #   .tools/tofurc                         CLI config that installs providers only from that mirror
@@ -115,21 +116,39 @@ for os_arch in $platforms; do
   build_module github.com/terraform-provider-openstack/terraform-provider-openstack/v3 "v$provider_version" . "$provider_dir/$os_arch/$provider_file" "$os_arch"
 done
 
+# labcdk's own provider (providers/labcdk: the labcdk_observation resource), built
+# from the repository's source; rebuilt when that source changes.
+labcdk_provider_version="$(sed -n 's/^const version = "\(.*\)"$/\1/p' "$root/providers/labcdk/main.go")"
+labcdk_source_sha="$(cd "$root/providers/labcdk" && find . -name '*.go' -o -name 'go.mod' -o -name 'go.sum' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)"
+# <os_arch>/terraform-provider-labcdk_v<version> under it:
+labcdk_dir="$cache/labcdk-provider/$labcdk_source_sha/go$go_version"
+labcdk_file="terraform-provider-labcdk_v$labcdk_provider_version"
+for os_arch in $platforms; do
+  if [ -x "$labcdk_dir/$os_arch/$labcdk_file" ]; then
+    echo "build-toolchain: cached $labcdk_dir/$os_arch/$labcdk_file"
+  else
+    echo "build-toolchain: building providers/labcdk for $os_arch with go$go_version"
+    GOFLAGS="${GOFLAGS:-} -mod=mod" go_build "$root/providers/labcdk" . "$labcdk_dir/$os_arch/$labcdk_file" "$os_arch"
+  fi
+done
+
 # Project-local layout (links into the cache).
 tools="$root/.tools"
 mirror="$tools/providers/registry.terraform.io/terraform-provider-openstack/openstack/$provider_version"
 mkdir -p "$tools/bin"
 ln -sfn "$tofu_bin" "$tools/bin/tofu"
+labcdk_mirror="$tools/providers/terraform.local/labcdk/labcdk/$labcdk_provider_version"
 for os_arch in $platforms; do
-  mkdir -p "$mirror/$os_arch"
+  mkdir -p "$mirror/$os_arch" "$labcdk_mirror/$os_arch"
   ln -sfn "$provider_dir/$os_arch/$provider_file" "$mirror/$os_arch/$provider_file"
+  ln -sfn "$labcdk_dir/$os_arch/$labcdk_file" "$labcdk_mirror/$os_arch/$labcdk_file"
 done
 cat > "$tools/tofurc" <<RC
 # Written by tools/build-toolchain.sh: providers come only from the local mirror.
 provider_installation {
   filesystem_mirror {
     path    = "$tools/providers"
-    include = ["registry.terraform.io/*/*"]
+    include = ["registry.terraform.io/*/*", "terraform.local/labcdk/*"]
   }
   direct {
     exclude = ["*/*/*"]

@@ -1,0 +1,99 @@
+// Package provider is labcdk's Terraform provider.
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// defaultTimeoutSeconds bounds one observation when the provider block does not say.
+const defaultTimeoutSeconds = 120
+
+// New returns the provider factory providerserver.Serve wants.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &labcdkProvider{version: version} }
+}
+
+type labcdkProvider struct {
+	version string
+}
+
+// providerModel is the provider block.
+type providerModel struct {
+	Observer       types.List  `tfsdk:"observer"`
+	TimeoutSeconds types.Int64 `tfsdk:"timeout_seconds"`
+}
+
+// observer is what resources get from Configure: how to run one observation.
+type observer struct {
+	argv    []string
+	timeout int64
+}
+
+func (p *labcdkProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "labcdk"
+	resp.Version = p.version
+}
+
+func (p *labcdkProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "labcdk's own provider: observations that let a plan see what the lab's scripts manage.",
+		Attributes: map[string]schema.Attribute{
+			"observer": schema.ListAttribute{
+				Description: "The read-only program that observes, with its first arguments (e.g. [\"python3\", \"<scripts>/observe-step.py\"]). " +
+					"It gets the check name as its last argument and the observation's inputs as environment variables, " +
+					"and prints the observed state on one line. It is not stored in state, so moving it (a new scripts asset) changes no resource.",
+				ElementType: types.StringType,
+				Required:    true,
+			},
+			"timeout_seconds": schema.Int64Attribute{
+				Description: "Bound of one observation; the program is killed after it. Default 120.",
+				Optional:    true,
+			},
+		},
+	}
+}
+
+func (p *labcdkProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if config.Observer.IsUnknown() {
+		// Only during a plan before the value is known; Read is not called then.
+		return
+	}
+	var argv []string
+	resp.Diagnostics.Append(config.Observer.ElementsAs(ctx, &argv, false)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if len(argv) == 0 || argv[0] == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("observer"), "observer is empty", "observer must name the program to run, e.g. [\"python3\", \"observe-step.py\"].")
+		return
+	}
+	timeout := int64(defaultTimeoutSeconds)
+	if !config.TimeoutSeconds.IsNull() && !config.TimeoutSeconds.IsUnknown() {
+		timeout = config.TimeoutSeconds.ValueInt64()
+		if timeout < 1 {
+			resp.Diagnostics.AddAttributeError(path.Root("timeout_seconds"), "timeout_seconds must be at least 1", "")
+			return
+		}
+	}
+	resp.ResourceData = &observer{argv: argv, timeout: timeout}
+}
+
+func (p *labcdkProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{newObservationResource}
+}
+
+func (p *labcdkProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}
