@@ -79,10 +79,16 @@ describe("staleness (the comparison itself)", () => {
   });
 
   test("names a hash, version or provider that the committed lock does not have", () => {
+    // GIVEN fresh locks that are the committed one with one thing changed
     const [source, locked] = [...committed][0];
-    expect(staleness(committed, new Map([[source, { ...locked, hashes: ["h1:rebuilt="] }]]))).toEqual([`${source}: the built package's h1:rebuilt= is not in the committed lock`]);
-    expect(staleness(committed, new Map([[source, { ...locked, version: "9.9.9" }]]))).toEqual([`${source}: version ${locked.version} committed, 9.9.9 built`]);
-    expect(staleness(committed, new Map([...committed, ["terraform.local/labcdk/labcdk", { version: "0.1.0", hashes: [] }]]))[0]).toMatch(/^providers: committed .*, built .*terraform\.local\/labcdk\/labcdk/);
+    const withFirst = (changed: LockedProvider) => new Map([...committed, [source, changed]]);
+    // THEN exactly that is named
+    expect(staleness(committed, withFirst({ ...locked, hashes: ["h1:rebuilt="] }))).toEqual([`${source}: the built package's h1:rebuilt= is not in the committed lock`]);
+    expect(staleness(committed, withFirst({ ...locked, version: "9.9.9" }))).toEqual([`${source}: version ${locked.version} committed, 9.9.9 built`]);
+    expect(staleness(committed, withFirst({ ...locked, constraints: "~> 9.0" }))).toEqual([`${source}: constraints "${locked.constraints}" committed, "~> 9.0" required`]);
+    expect(staleness(committed, new Map([...committed, ["example.com/test/added", { version: "0.1.0", hashes: ["h1:added="] }]]))).toEqual([
+      `providers: committed ${[...committed.keys()].sort().join(", ")}, built ${[...committed.keys(), "example.com/test/added"].sort().join(", ")}`,
+    ]);
     expect(staleness(committed, committed)).toEqual([]);
   });
 });
