@@ -9,3 +9,12 @@ provider "registry.terraform.io/terraform-provider-openstack/openstack" {
     "h1:sNjsu6LSypFhm8OsN1LOdmTpxHKQGiEcsSfwywLnZbM=",
   ]
 }
+
+provider "terraform.local/labcdk/labcdk" {
+  version     = "0.1.0"
+  constraints = "0.1.0"
+  hashes = [
+    "h1:W2rnbLCB/8QFKj9pTziwVpuB79sQB1pgWDx0xht1oKo=",
+    "h1:ZOFDrZW6rVg5V7pjUO+fWHTQ7n5FjRyBDZBxt7D++qI=",
+  ]
+}
