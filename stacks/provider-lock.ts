@@ -37,14 +37,34 @@ export interface InstallProviderLockOptions {
 }
 
 /**
- * After a synth: copies the committed provider lock into every stack folder
- * (`<outdir>/stacks/<stack>/.terraform.lock.hcl`). With it, `tofu init` there
- * installs exactly the locked providers from the local mirror, and `cdktf
- * diff` / `cdktf deploy` skip their `providers lock` run (which asks the
- * public registry). A stack folder is build output: a lock there that differs
- * (left by an older lock, or changed by `tofu init -upgrade`) is replaced, and
- * `warn` says so. On a platform the lock does not cover, `tofu init` would
- * refuse the locally built package, so nothing is copied and `warn` says why.
+ * The lock for a stack folder: the committed lock's blocks of the providers
+ * the stack requires, in the committed order, after its header — what
+ * `tofu init` there keeps (it drops the blocks of providers a configuration
+ * does not use). `missing`: required providers the lock has no block for.
+ */
+export function stackLock(lockText: string, sources: Iterable<string>): { text: string; missing: string[] } {
+  const first = lockText.search(/^provider "/m);
+  const header = first < 0 ? lockText : lockText.slice(0, first);
+  const blocks = new Map([...lockText.matchAll(/^provider "([^"]+)" \{\n[\s\S]*?^\}\n/gm)].map((match) => [match[1], match[0]]));
+  const wanted = new Set(sources);
+  return {
+    text: header + [...blocks].filter(([source]) => wanted.has(source)).map(([, block]) => block).join("\n"),
+    missing: [...wanted].filter((source) => !blocks.has(source)).sort(),
+  };
+}
+
+/**
+ * After a synth: puts the committed provider lock into every stack folder
+ * (`<outdir>/stacks/<stack>/.terraform.lock.hcl`), with the blocks of the
+ * providers that stack requires (`stackLock`). With it, `tofu init` there
+ * installs exactly the locked packages from the local mirror and leaves the
+ * file as it is, and `cdktf diff` / `cdktf deploy` skip their `providers lock`
+ * run (which asks the public registry). A stack folder is build output: a
+ * lock there that differs (left by an older lock, or changed by `tofu init
+ * -upgrade`) is replaced, and `warn` says so; so is a provider the committed
+ * lock lacks (re-lock). On a platform the lock does not cover, `tofu init`
+ * would refuse the locally built package, so nothing is copied and `warn`
+ * says why.
  */
 export function installProviderLock(app: App, options: InstallProviderLockOptions = {}): void {
   const lockFile = options.lockFile ?? PROVIDER_LOCK_FILE;
@@ -62,14 +82,21 @@ export function installProviderLock(app: App, options: InstallProviderLockOption
   if (!fs.existsSync(lockFile)) {
     throw new Error(`${lockFile} does not exist: write it with tools/lock-providers.sh (README: "Provider lock file")`);
   }
-  const lock = fs.readFileSync(lockFile);
-  for (const stack of Object.values(app.manifest.stacks)) {
-    const target = path.join(app.outdir, stack.workingDirectory, ".terraform.lock.hcl");
-    if (fs.existsSync(target)) {
-      if (fs.readFileSync(target).equals(lock)) continue;
-      warn(`labcdk: replacing ${target}, which differs from the committed ${path.relative(process.cwd(), lockFile) || lockFile}`);
+  const committed = fs.readFileSync(lockFile, "utf8");
+  const shownLockFile = path.relative(process.cwd(), lockFile) || lockFile;
+  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
+    const manifest = app.manifest.stacks[stack.node.id];
+    if (!manifest) continue; // not synthesized
+    const { text, missing } = stackLock(committed, requiredProviders([stack]).keys());
+    if (missing.length) {
+      warn(`labcdk: ${stack.node.id} requires ${missing.join(", ")}, which ${shownLockFile} does not lock: re-lock (tools/lock-providers.sh; README: "Provider lock file")`);
     }
-    fs.writeFileSync(target, lock);
+    const target = path.join(app.outdir, manifest.workingDirectory, ".terraform.lock.hcl");
+    if (fs.existsSync(target)) {
+      if (fs.readFileSync(target, "utf8") === text) continue;
+      warn(`labcdk: replacing ${target}, which differs from the committed ${shownLockFile}`);
+    }
+    fs.writeFileSync(target, text);
   }
 }
 

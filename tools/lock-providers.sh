@@ -13,8 +13,9 @@ the providers built into the local mirror .tools/providers, offline:
 folder whose configuration requires every provider that cdktf.json's
 terraformProviders lists or a stack of a lab in labs/ requires
 (tools/provider-requirements.ts). With -fs-mirror, tofu reads only that folder
-and asks no registry. Every synth copies the lock into each stack folder
-(stacks/provider-lock.ts), so `tofu init` there agrees with it and `cdktf
+and asks no registry. Every synth puts the lock (the blocks of the providers
+each stack requires) into each stack folder (stacks/provider-lock.ts), so
+`tofu init` there agrees with it and `cdktf
 diff`/`cdktf deploy` skip their own `providers lock` (which would ask the
 public registry).
 

@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../../lab/project-root";
-import { PROVIDER_LOCK_FILE } from "../../stacks/provider-lock";
+import { normalizeProviderSource, PROVIDER_LOCK_FILE, stackLock } from "../../stacks/provider-lock";
 import { describeOffline, offlineRun } from "../helpers/offline";
 import { TESTBED_LAB } from "../helpers/synth";
 import { describeWithTestbed, TESTBED_CLOUDS, testbedEnv } from "../helpers/testbed";
@@ -58,14 +58,17 @@ describeOffline(describeWithTestbed)("npx cdktf diff against the test bed, witho
     return { ...result, output: `${result.stdout}\n${result.stderr}`, calls };
   };
 
-  test("with the committed lock: init and plan only, every resource of the stack to add, the lock unchanged", () => {
+  test("with the committed lock: init and plan only, every resource of the stack to add, the stack's lock unchanged", () => {
     // GIVEN a fresh output folder; WHEN cdktf synthesizes and plans the stack offline
     const result = cdktfDiff([]);
 
     // THEN it succeeds with the plan of a stack that has no state yet: all its resources added
     expect({ status: result.status, output: result.status === 0 ? "" : result.output }).toEqual({ status: 0, output: "" });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const stackJson = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as { resource: Record<string, Record<string, any>> };
+    const stackJson = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as {
+      terraform: { required_providers: Record<string, { source: string }> };
+      resource: Record<string, Record<string, any>>;
+    };
     const resources = Object.values(stackJson.resource).reduce((count, byId) => count + Object.keys(byId).length, 0);
     expect(resources).toBeGreaterThan(0);
     expect(result.output).toContain(`Plan: ${resources} to add, 0 to change, 0 to destroy.`);
@@ -75,8 +78,11 @@ describeOffline(describeWithTestbed)("npx cdktf diff against the test bed, witho
     expect(result.calls).toContain("init -no-color");
     expect(result.calls.some((call) => call.startsWith("plan "))).toBe(true);
     expect(result.calls.filter((call) => call.startsWith("providers"))).toEqual([]);
-    // AND init left the lock as committed (it agreed with the mirror's packages)
-    expect(fs.readFileSync(path.join(stackDir, ".terraform.lock.hcl"), "utf8")).toBe(fs.readFileSync(PROVIDER_LOCK_FILE, "utf8"));
+    // AND init left the lock as synth put it (the committed blocks of the stack's providers: it agreed with the mirror's packages)
+    const required = Object.values(stackJson.terraform.required_providers).map(({ source }) => normalizeProviderSource(source));
+    const installed = stackLock(fs.readFileSync(PROVIDER_LOCK_FILE, "utf8"), required);
+    expect(installed.missing).toEqual([]);
+    expect(fs.readFileSync(path.join(stackDir, ".terraform.lock.hcl"), "utf8")).toBe(installed.text);
   });
 
   test("control: without the lock, cdktf runs `providers lock`, which needs the registry and fails here", () => {
