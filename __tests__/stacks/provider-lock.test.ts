@@ -7,9 +7,10 @@ import { installProviderLock, lockPlatforms, normalizeProviderSource, PROVIDER_L
 import { CLASSROOM_LAB, TESTBED_LAB } from "../helpers/synth";
 
 const OPENSTACK = "registry.terraform.io/terraform-provider-openstack/openstack";
+const LABCDK = "terraform.local/labcdk/labcdk";
 const committedLock = () => fs.readFileSync(PROVIDER_LOCK_FILE, "utf8");
-/** The committed lock as a stack that requires only the OpenStack provider gets it. */
-const openstackLock = () => stackLock(committedLock(), [OPENSTACK]).text;
+/** The committed lock as a stack that requires the OpenStack provider and labcdk's own (observations) gets it. */
+const stacksLock = () => stackLock(committedLock(), [OPENSTACK, LABCDK]).text;
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-lock-test-"));
 
 /** A lock as tofu writes it, for two providers. */
@@ -61,11 +62,12 @@ describe("the committed provider lock in every stack folder", () => {
     const outdir = tempDir();
     // WHEN the lab's app synthesizes (as main.ts, and so `cdktf synth`/`diff`, does)
     labApp(loadLab(TESTBED_LAB), { outdir }).app.synth();
-    // THEN both stack folders hold the committed lock's OpenStack block (all these stacks require), byte for byte
+    // THEN both stack folders hold the committed lock's blocks of the providers these stacks require, byte for byte
     for (const stack of ["testbed-undercloud", "testbed-overcloud"]) {
-      expect(fs.readFileSync(path.join(outdir, "stacks", stack, ".terraform.lock.hcl"), "utf8")).toBe(openstackLock());
+      expect(fs.readFileSync(path.join(outdir, "stacks", stack, ".terraform.lock.hcl"), "utf8")).toBe(stacksLock());
     }
-    expect(openstackLock()).toContain(`provider "${OPENSTACK}" {`);
+    expect(stacksLock()).toContain(`provider "${OPENSTACK}" {`);
+    expect(stacksLock()).toContain(`provider "${LABCDK}" {`);
   });
 
   test("a lock that differs in a stack folder is replaced, and said so", () => {
@@ -79,7 +81,7 @@ describe("the committed provider lock in every stack folder", () => {
     // WHEN the lock is installed again
     installProviderLock(app, { platform: "linux_amd64", warn: (message) => warnings.push(message) });
     // THEN it is the committed one again, and only that folder was named
-    expect(fs.readFileSync(stale, "utf8")).toBe(openstackLock());
+    expect(fs.readFileSync(stale, "utf8")).toBe(stacksLock());
     expect(warnings).toEqual([`labcdk: replacing ${stale}, which differs from the committed ${path.relative(process.cwd(), PROVIDER_LOCK_FILE)}`]);
   });
 
@@ -92,7 +94,7 @@ describe("the committed provider lock in every stack folder", () => {
     const warnings: string[] = [];
     installProviderLock(app, { lockFile, platform: "linux_amd64", warn: (message) => warnings.push(message) });
     expect(warnings.filter((warning) => warning.includes("does not lock"))).toEqual(
-      ["testbed-undercloud", "testbed-overcloud"].map((stack) => `labcdk: ${stack} requires ${OPENSTACK}, which ${path.relative(process.cwd(), lockFile)} does not lock: re-lock (tools/lock-providers.sh; README: "Provider lock file")`),
+      ["testbed-undercloud", "testbed-overcloud"].map((stack) => `labcdk: ${stack} requires ${OPENSTACK}, ${LABCDK}, which ${path.relative(process.cwd(), lockFile)} does not lock: re-lock (tools/lock-providers.sh; README: "Provider lock file")`),
     );
   });
 
@@ -127,9 +129,14 @@ describe("the committed provider lock in every stack folder", () => {
 });
 
 describe("requiredProviders", () => {
-  test("the classroom lab's stacks require the OpenStack provider at the version of the bindings", () => {
+  test("the classroom lab's stacks require the OpenStack provider and labcdk's own at the versions of the bindings", () => {
     const { undercloud, overcloud } = labApp(loadLab(CLASSROOM_LAB));
-    expect(requiredProviders([undercloud, overcloud])).toEqual(new Map([["registry.terraform.io/terraform-provider-openstack/openstack", new Set(["3.4.0"])]]));
+    expect(requiredProviders([undercloud, overcloud])).toEqual(
+      new Map([
+        [OPENSTACK, new Set(["3.4.0"])],
+        [LABCDK, new Set(["0.1.0"])],
+      ]),
+    );
   });
 
   test("source addresses are normalized as Terraform does", () => {
