@@ -23,6 +23,13 @@ export interface StepObservationProps {
   readonly scripts: TerraformAsset;
   /** Bound of one observation, for the whole stack (the first observation's value wins). @default 120 */
   readonly timeoutSeconds?: number;
+  /**
+   * Observers running at once, for the whole stack (the first observation's
+   * value wins): each authenticates against the cloud, and a refresh reads
+   * every observation in parallel.
+   * @default 4
+   */
+  readonly concurrency?: number;
 }
 
 /**
@@ -75,6 +82,7 @@ export class StepObservation extends Construct {
     return new LabcdkProvider(stack, PROVIDER_ID, {
       observer: ["bash", `\${path.module}/${props.scripts.path}/observe-step.sh`],
       timeoutSeconds: props.timeoutSeconds ?? 120,
+      concurrency: props.concurrency ?? 4,
     });
   }
 }

@@ -14,7 +14,7 @@ provider "terraform.local/labcdk/labcdk" {
   version     = "0.1.0"
   constraints = "0.1.0"
   hashes = [
-    "h1:W2rnbLCB/8QFKj9pTziwVpuB79sQB1pgWDx0xht1oKo=",
-    "h1:ZOFDrZW6rVg5V7pjUO+fWHTQ7n5FjRyBDZBxt7D++qI=",
+    "h1:3ZThSZeo+xZYgH3jnQvmUyHBA9gOmLpDxIiMkr3TKac=",
+    "h1:OhH9CWl6VnYr90GW8jCNV4Tp6NfkGuy3ey+cSgleAFQ=",
   ]
 }

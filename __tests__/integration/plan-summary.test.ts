@@ -1,7 +1,9 @@
 /**
  * plan-summary on real plans (`tofu show -json`) of a one-node test-bed
  * lab's undercloud stack: a first plan (steps to run, nothing destructive, exit 0),
- * then, after apply, a destroy plan (the node's unregistering flagged, exit 2).
+ * then, after apply, the node deleted by hand (the drift named, the enrolment
+ * to run again, nothing destructive), then a destroy plan (the node's
+ * unregistering flagged, exit 2).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -29,17 +31,32 @@ describeWithTestbed("plan-summary on real plans from the test bed", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("### summary-undercloud");
     expect(result.stdout).toContain("Nothing is destroyed or replaced.");
-    expect(result.stdout).toContain("| 2 | 0 | 0 | 0 |");
+    // The node's registration, enrolment and tagging, and the two observations of what they bring about.
+    expect(result.stdout).toContain("| 5 | 0 | 0 | 0 |");
     expect(result.stdout).toContain("register + introspect node summary00 (fake-hardware)");
     expect(result.stdout).toContain("tag node summary00 with profile:compute,boot_option:local");
   });
 
-  test("after apply, a destroy plan: unregistering summary00 is flagged, exit 2", () => {
+  test("after apply, the node deleted by hand: the drift is named, the enrolment runs again, nothing destructive, exit 0", () => {
     run(["apply", "-auto-approve"]);
+    for (const args of [["baremetal", "node", "manage", "summary00", "--wait", "120"], ["baremetal", "node", "delete", "summary00"]]) {
+      const done = spawnSync("/usr/bin/openstack", ["--os-cloud", "undercloud", ...args], { encoding: "utf8", env: { ...process.env, ...testbedEnv } });
+      if (done.status !== 0) throw new Error(`openstack ${args.join(" ")}: ${done.stderr}`);
+    }
+    const result = summarize(planJson([]));
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("Drift observed at refresh (the steps below run again to fix it):\n\n- ironic-node summary00: observed `absent`, the lab wants `registered`\n");
+    expect(result.stdout).toMatch(/Lab steps that will run:\n\n1\. register \+ introspect node summary00 \(fake-hardware\)\n/);
+    expect(result.stdout).toContain("| 0 | 1 | 1 | 0 |");
+    expect(result.stdout).toContain("Nothing is destroyed or replaced.");
+    run(["apply", "-auto-approve"]);
+  });
+
+  test("a destroy plan: unregistering summary00 is flagged, exit 2", () => {
     const result = summarize(planJson(["-destroy"]));
     expect(result.status).toBe(2);
     expect(result.stdout).toContain("**Destructive changes — review before applying:**");
     expect(result.stdout).toContain("- **summary-undercloud**: unregister node summary00 from Ironic");
-    expect(result.stdout).toContain("| 0 | 0 | 0 | 2 |");
+    expect(result.stdout).toContain("| 0 | 0 | 0 | 5 |");
   });
 });

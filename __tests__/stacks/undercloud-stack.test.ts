@@ -75,7 +75,7 @@ describe("undercloud stack of the classroom lab", () => {
     expect(Object.keys(observations)).toHaveLength(3);
     // One provider block; the observer travels in the scripts asset (not stored in state).
     expect(json.provider.labcdk).toEqual([
-      { observer: ["bash", expect.stringMatching(/^\$\{path\.module\}\/assets\/Scripts\/[0-9A-F]+\/observe-step\.sh$/)], timeout_seconds: 120 },
+      { observer: ["bash", expect.stringMatching(/^\$\{path\.module\}\/assets\/Scripts\/[0-9A-F]+\/observe-step\.sh$/)], timeout_seconds: 120, concurrency: 4 },
     ]);
     expect(json.terraform.required_providers.labcdk).toEqual({ source: "terraform.local/labcdk/labcdk", version: "0.1.0" });
   });

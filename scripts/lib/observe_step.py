@@ -22,7 +22,8 @@ drift" is string equality. Read-only: GET requests only.
 
 Exit: 0 observed; 2 the cloud could not be reached or answered with an error
 (message on stderr naming it); 1 bad input.
-Environment: OBSERVE_API_TIMEOUT_SECONDS bounds each request (default 10).
+Environment: OBSERVE_API_TIMEOUT_SECONDS bounds each request (default 30; the
+provider's timeout_seconds bounds the whole run).
 """
 import os
 import sys
@@ -98,7 +99,7 @@ def main():
         die("usage: observe-step.sh %s" % " | ".join(CHECKS), 1)
     (cloud_name,) = need("OS_CLOUD")
     try:
-        timeout = float(ENV.get("OBSERVE_API_TIMEOUT_SECONDS") or 10)
+        timeout = float(ENV.get("OBSERVE_API_TIMEOUT_SECONDS") or 30)
     except ValueError:
         die("OBSERVE_API_TIMEOUT_SECONDS must be a number of seconds", 1)
     cloud = Cloud("the", cloud_name, timeout)

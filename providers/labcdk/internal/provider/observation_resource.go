@@ -158,6 +158,12 @@ func (r *observationResource) Read(ctx context.Context, req resource.ReadRequest
 
 // observe runs the observer for one check and returns the line it printed.
 func (o *observer) observe(ctx context.Context, check string, inputs map[string]string) (string, error) {
+	select {
+	case o.slots <- struct{}{}:
+		defer func() { <-o.slots }()
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(o.timeout)*time.Second)
 	defer cancel()
 	argv := append(append([]string{}, o.argv...), check)

@@ -2,13 +2,16 @@ package provider
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
 // sh returns an observer that runs a shell snippet; the check name is $0's last argument.
 func sh(script string, timeout int64) *observer {
-	return &observer{argv: []string{"sh", "-c", script, "observer"}, timeout: timeout}
+	return newObserver([]string{"sh", "-c", script, "observer"}, timeout, 4)
 }
 
 func TestObservePassesCheckAndInputs(t *testing.T) {
@@ -40,5 +43,30 @@ func TestObserveWantsExactlyOneLine(t *testing.T) {
 		if _, err := sh(script, 5).observe(context.Background(), "c", nil); err == nil || !strings.Contains(err.Error(), "exactly one non-empty line") {
 			t.Fatalf("%s: error %v", script, err)
 		}
+	}
+}
+
+func TestObserversRunAtMostConcurrencyAtOnce(t *testing.T) {
+	// Each run appends "start" and, a moment later, "end": with one slot the
+	// runs cannot interleave, whatever the order the goroutines start in.
+	log := filepath.Join(t.TempDir(), "runs.log")
+	o := newObserver([]string{"sh", "-c", `echo start >> "$LOG"; sleep 0.2; echo end >> "$LOG"; echo ok`, "observer"}, 5, 1)
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := o.observe(context.Background(), "c", map[string]string{"LOG": log}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Fields(string(data)); strings.Join(got, " ") != "start end start end start end start end" {
+		t.Fatalf("runs interleaved with one slot: %v", got)
 	}
 }

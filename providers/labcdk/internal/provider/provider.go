@@ -15,6 +15,9 @@ import (
 // defaultTimeoutSeconds bounds one observation when the provider block does not say.
 const defaultTimeoutSeconds = 120
 
+// defaultConcurrency is how many observers run at once when the provider block does not say.
+const defaultConcurrency = 4
+
 // New returns the provider factory providerserver.Serve wants.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &labcdkProvider{version: version} }
@@ -28,12 +31,16 @@ type labcdkProvider struct {
 type providerModel struct {
 	Observer       types.List  `tfsdk:"observer"`
 	TimeoutSeconds types.Int64 `tfsdk:"timeout_seconds"`
+	Concurrency    types.Int64 `tfsdk:"concurrency"`
 }
 
 // observer is what resources get from Configure: how to run one observation.
 type observer struct {
 	argv    []string
 	timeout int64
+	// slots bounds the observers running at once (a refresh reads every
+	// observation in parallel, each authenticating against the cloud).
+	slots chan struct{}
 }
 
 func (p *labcdkProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -55,6 +62,11 @@ func (p *labcdkProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"timeout_seconds": schema.Int64Attribute{
 				Description: "Bound of one observation; the program is killed after it. Default 120.",
 				Optional:    true,
+			},
+			"concurrency": schema.Int64Attribute{
+				Description: "Observers running at once, whatever OpenTofu's -parallelism: each one authenticates against the cloud, " +
+					"so a refresh of a large lab does not flood Keystone. Waiting for a slot does not count against timeout_seconds. Default 4.",
+				Optional: true,
 			},
 		},
 	}
@@ -87,7 +99,19 @@ func (p *labcdkProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			return
 		}
 	}
-	resp.ResourceData = &observer{argv: argv, timeout: timeout}
+	concurrency := int64(defaultConcurrency)
+	if !config.Concurrency.IsNull() && !config.Concurrency.IsUnknown() {
+		concurrency = config.Concurrency.ValueInt64()
+		if concurrency < 1 {
+			resp.Diagnostics.AddAttributeError(path.Root("concurrency"), "concurrency must be at least 1", "")
+			return
+		}
+	}
+	resp.ResourceData = newObserver(argv, timeout, int(concurrency))
+}
+
+func newObserver(argv []string, timeout int64, concurrency int) *observer {
+	return &observer{argv: argv, timeout: timeout, slots: make(chan struct{}, concurrency)}
 }
 
 func (p *labcdkProvider) Resources(_ context.Context) []func() resource.Resource {
