@@ -25,7 +25,12 @@ export function writeGeneratedLab(dir: string, nodeCount: number, instanceCount:
   const hosts = Array.from({ length: 10 }, (_, i) => `compute-${i}`);
   const lab = {
     name: `gen${nodeCount}`,
-    baremetal: { nodeFile: "nodes.json", nodes: Object.fromEntries(nodes.map((n) => [n.name, { capabilities: { profile: "compute" } }])) },
+    baremetal: {
+      nodeFile: "nodes.json",
+      nodes: Object.fromEntries(nodes.map((n) => [n.name, { capabilities: { profile: "compute" } }])),
+      // The controller is registered elsewhere, as in the runbook.
+      existingNodes: { controller: { profile: "control" } },
+    },
     overcloud: {
       templatesDir: "/home/stack/templates",
       roles: { Controller: { count: 1, flavor: "control", profile: "control" }, Compute: { count: nodeCount, flavor: "compute", profile: "compute" } },

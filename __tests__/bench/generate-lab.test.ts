@@ -1,0 +1,24 @@
+/**
+ * The benchmark's generated labs stay valid labs: a lab-file rule added later
+ * (the tagged-node check) once broke `npm run bench` without any test noticing.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Testing } from "cdktf";
+import { writeGeneratedLab } from "../../bench/generate-lab";
+import { loadLab } from "../../lab";
+import { OvercloudStack } from "../../stacks/overcloud-stack";
+import { UndercloudStack } from "../../stacks/undercloud-stack";
+
+test("the synth benchmark's generated lab loads and synthesizes: every node its steps, every instance its server", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-bench-lab-"));
+  const lab = loadLab(writeGeneratedLab(dir, 12, 3));
+  expect(lab.nodes).toHaveLength(12);
+  const app = Testing.app();
+  const undercloud = JSON.parse(Testing.synth(new UndercloudStack(app, "u", { lab })));
+  const overcloud = JSON.parse(Testing.synth(new OvercloudStack(app, "o", { lab })));
+  // Registration, Enroll and Tag per node, plus the deploy.
+  expect(Object.keys(undercloud.resource.terraform_data)).toHaveLength(12 * 3 + 1);
+  expect(Object.keys(overcloud.resource.openstack_compute_instance_v2)).toHaveLength(3);
+});
