@@ -14,7 +14,7 @@ provider "terraform.local/labcdk/labcdk" {
   version     = "0.1.0"
   constraints = "0.1.0"
   hashes = [
-    "h1:3ZThSZeo+xZYgH3jnQvmUyHBA9gOmLpDxIiMkr3TKac=",
-    "h1:OhH9CWl6VnYr90GW8jCNV4Tp6NfkGuy3ey+cSgleAFQ=",
+    "h1:GJoY3jFwhF2UkAFZVzV2ZZvizAw5BIUWsxQJkobrvsI=",
+    "h1:luNNg6t4At+y3CFzm/v5Awmn26Xf2NGo6Fs+7Dsxgt8=",
   ]
 }

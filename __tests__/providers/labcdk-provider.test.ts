@@ -124,3 +124,20 @@ describeWithTofu("labcdk_observation on OpenTofu", () => {
   });
 });
 
+describeWithTofu("labcdk provider block", () => {
+  test("a concurrency or timeout below 1 is refused when the configuration is validated, naming the attribute", () => {
+    const dir = writeFiles({
+      "main.tf.json": JSON.stringify({
+        terraform: { required_providers: { labcdk: { source: "terraform.local/labcdk/labcdk", version: "0.1.0" } } },
+        provider: { labcdk: [{ observer: ["true"], concurrency: 0, timeout_seconds: 0 }] },
+        resource: { labcdk_observation: { x: { check: "c", state: "s" } } },
+      }),
+    });
+    tofu(dir, ["init", "-input=false", "-no-color"]);
+    const plan = spawnSync(TOFU, ["plan", "-input=false", "-no-color"], { cwd: dir, encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: TOFU_CONFIG } });
+    expect(plan.status).toBe(1);
+    expect(plan.stderr).toMatch(/Attribute concurrency value must be at least 1, got: 0/);
+    expect(plan.stderr).toMatch(/Attribute timeout_seconds value must be at least 1, got: 0/);
+  });
+});
+

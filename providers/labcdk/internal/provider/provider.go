@@ -4,11 +4,13 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -62,11 +64,13 @@ func (p *labcdkProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"timeout_seconds": schema.Int64Attribute{
 				Description: "Bound of one observation; the program is killed after it. Default 120.",
 				Optional:    true,
+				Validators:  []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"concurrency": schema.Int64Attribute{
 				Description: "Observers running at once, whatever OpenTofu's -parallelism: each one authenticates against the cloud, " +
 					"so a refresh of a large lab does not flood Keystone. Waiting for a slot does not count against timeout_seconds. Default 4.",
-				Optional: true,
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
 		},
 	}
@@ -91,23 +95,16 @@ func (p *labcdkProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		resp.Diagnostics.AddAttributeError(path.Root("observer"), "observer is empty", "observer must name the program to run, e.g. [\"python3\", \"observe-step.py\"].")
 		return
 	}
-	timeout := int64(defaultTimeoutSeconds)
-	if !config.TimeoutSeconds.IsNull() && !config.TimeoutSeconds.IsUnknown() {
-		timeout = config.TimeoutSeconds.ValueInt64()
-		if timeout < 1 {
-			resp.Diagnostics.AddAttributeError(path.Root("timeout_seconds"), "timeout_seconds must be at least 1", "")
-			return
-		}
+	resp.ResourceData = newObserver(argv, valueOr(config.TimeoutSeconds, defaultTimeoutSeconds), int(valueOr(config.Concurrency, defaultConcurrency)))
+}
+
+// valueOr is the configured number, or the default when the block leaves it out.
+// (The schema's validators have already refused numbers below 1.)
+func valueOr(value types.Int64, fallback int64) int64 {
+	if value.IsNull() || value.IsUnknown() {
+		return fallback
 	}
-	concurrency := int64(defaultConcurrency)
-	if !config.Concurrency.IsNull() && !config.Concurrency.IsUnknown() {
-		concurrency = config.Concurrency.ValueInt64()
-		if concurrency < 1 {
-			resp.Diagnostics.AddAttributeError(path.Root("concurrency"), "concurrency must be at least 1", "")
-			return
-		}
-	}
-	resp.ResourceData = newObserver(argv, timeout, int(concurrency))
+	return value.ValueInt64()
 }
 
 func newObserver(argv []string, timeout int64, concurrency int) *observer {
