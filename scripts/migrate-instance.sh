@@ -77,7 +77,9 @@ settled() { # ACTIVE and running, or (cold only) SHUTOFF and shut down; no task.
     # A stopped instance moves only cold (Nova live-migrates running ones).
     SHUTOFF) [ "$MIGRATION_KIND" = "cold" ] || { printf ' (a stopped instance moves only by cold migration)'; return 2; }
              [ -z "$t" ] && { [ "$p" = "4" ] || [ "$p" = "Shutdown" ]; } && return 0 ;;
-    BUILD|MIGRATING|RESIZE|REBOOT|HARD_REBOOT) ;;
+    # VERIFY_RESIZE: only ever seen here right after our confirm, which Nova
+    # carries out asynchronously (the status flips a moment later).
+    BUILD|MIGRATING|RESIZE|REBOOT|HARD_REBOOT|VERIFY_RESIZE) ;;
     *) return 2 ;;
   esac
   # power_state is 1 (RUNNING) / 4 (SHUTDOWN) in JSON output, "Running" / "Shutdown" in tables.
