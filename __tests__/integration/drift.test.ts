@@ -19,6 +19,8 @@ import { describeWithTestbed, openstack, openstackAction, openstackMaybe, stackO
 import { tofu } from "../helpers/tofu";
 
 const BIN = path.join(projectRoot(), "bin", "labcdk.js");
+// Each test applies, plans twice and verifies twice against a test bed shared with other test files.
+jest.setTimeout(900000);
 const suffix = randomUUID().slice(0, 8);
 const NODE = `drift-${suffix}`;
 const SERVER = `drift-${suffix}`;
@@ -62,7 +64,13 @@ function plannedChanges(dir: string): Change[] {
 }
 
 function verify(labFile: string): { status: number | null; differences: { check: string; subject: string; observed: string }[] } {
-  const result = spawnSync(process.execPath, [BIN, "verify", "--lab", labFile, "--json"], { encoding: "utf8", env: { ...process.env, ...testbedEnv }, timeout: 120000 });
+  // A generous bound: in CI this runs beside other test files on two cores, and Keystone gets slow.
+  const result = spawnSync(process.execPath, [BIN, "verify", "--lab", labFile, "--json", "--timeout", "240"], {
+    encoding: "utf8",
+    env: { ...process.env, ...testbedEnv },
+    timeout: 300000,
+  });
+  if (result.status === 2 || !result.stdout) throw new Error(`labcdk verify could not observe (exit ${result.status}): ${result.stderr}`);
   const report = JSON.parse(result.stdout);
   // Other test files disable compute hosts for a moment; those are not this lab's drift.
   const differences = report.checks.filter((c: { result: string; check: string }) => c.result === "DIFF" && c.check !== "compute.service");
