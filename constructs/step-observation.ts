@@ -5,6 +5,10 @@ import { Observation } from "../.gen/providers/labcdk/observation";
 
 /** Id of the per-stack labcdk provider block. */
 const PROVIDER_ID = "labcdk";
+/** Bound of one observer run (the provider's `timeout_seconds`). */
+const OBSERVER_TIMEOUT_SECONDS = 120;
+/** Observers running at once per stack (the provider's `concurrency`): each authenticates against the cloud. */
+const OBSERVER_CONCURRENCY = 4;
 
 /** The checks scripts/observe-step.sh knows, with the inputs each needs. */
 export type ObservationCheck = "ironic-node" | "ironic-node-capabilities" | "nova-instance-host" | "compute-hosts";
@@ -21,15 +25,6 @@ export interface StepObservationProps {
   readonly state: string;
   /** The stack's scripts asset (the observer travels in it). */
   readonly scripts: TerraformAsset;
-  /** Bound of one observation, for the whole stack (the first observation's value wins). @default 120 */
-  readonly timeoutSeconds?: number;
-  /**
-   * Observers running at once, for the whole stack (the first observation's
-   * value wins): each authenticates against the cloud, and a refresh reads
-   * every observation in parallel.
-   * @default 4
-   */
-  readonly concurrency?: number;
 }
 
 /**
@@ -81,8 +76,8 @@ export class StepObservation extends Construct {
     if (existing) return existing;
     return new LabcdkProvider(stack, PROVIDER_ID, {
       observer: ["bash", `\${path.module}/${props.scripts.path}/observe-step.sh`],
-      timeoutSeconds: props.timeoutSeconds ?? 120,
-      concurrency: props.concurrency ?? 4,
+      timeoutSeconds: OBSERVER_TIMEOUT_SECONDS,
+      concurrency: OBSERVER_CONCURRENCY,
     });
   }
 }
