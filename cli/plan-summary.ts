@@ -48,13 +48,42 @@ function actionOf(actions: readonly string[]): Action | undefined {
 
 type Inputs = Record<string, string | undefined>;
 
-/** What a script step does, in the lab's words. */
-function describeStep(inputs: Inputs): string {
+/** The node entries (`LABCDK_NODE_<NAME>`) of a fleet enrolment, by node name. */
+function nodeEntries(inputs: Inputs | undefined): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const [key, value] of Object.entries(inputs ?? {})) {
+    if (!key.startsWith("LABCDK_NODE_") || value === undefined) continue;
+    try {
+      entries.set(String(JSON.parse(value).name), value);
+    } catch {
+      entries.set(key.slice("LABCDK_NODE_".length), value);
+    }
+  }
+  return entries;
+}
+
+/** At most `max` names, then how many more. */
+function nameList(names: readonly string[], max = 10): string {
+  return names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} and ${names.length - max} more`;
+}
+
+/** The fleet enrolment: its nodes and, when it runs again, which entries changed. */
+function describeEnrollment(inputs: Inputs, before?: Inputs): string {
+  const after = nodeEntries(inputs);
+  const text = `register + introspect + tag ${after.size} node(s): ${nameList([...after.keys()])}`;
+  if (!before) return text;
+  const previous = nodeEntries(before);
+  const changed = [...after.keys()].filter((name) => previous.get(name) !== after.get(name));
+  const removed = [...previous.keys()].filter((name) => !after.has(name));
+  const what = [changed.length ? `new or changed: ${nameList(changed)}` : "", removed.length ? `removed: ${nameList(removed)}` : ""].filter(Boolean);
+  return `${text} (${what.length ? what.join("; ") : "no node entry changed: drift, or a registration replaced"}; nodes already done are only checked)`;
+}
+
+/** What a script step does, in the lab's words (`before`: the inputs it replaces, if any). */
+function describeStep(inputs: Inputs, before?: Inputs): string {
   switch (inputs.LABCDK_STEP) {
-    case "enroll-node":
-      return `register + introspect node ${inputs.NODE_NAME} (${inputs.NODE_DRIVER})`;
-    case "tag-node":
-      return `tag node ${inputs.NODE_NAME} with ${inputs.NODE_CAPABILITIES || "no capabilities"}`;
+    case "enroll-nodes":
+      return describeEnrollment(inputs, before);
     case "overcloud-deploy": {
       const scale = roleCounts(inputs);
       return `overcloud deploy of stack ${inputs.OVERCLOUD_STACK}${inputs.OVERCLOUD_DIALECT ? `, dialect ${inputs.OVERCLOUD_DIALECT}` : ""}${scale ? ` (${scale})` : ""}`;
@@ -153,7 +182,7 @@ export function summarizePlans(plans: readonly StackPlan[]): PlanSummary {
       if (before || after) {
         if (action === "add" || action === "change" || action === "replace") {
           if (action !== "change" && !NOTHING_AT_CREATE.has((after ?? before!).LABCDK_STEP ?? "")) {
-            steps.push(describeStep(after ?? before!));
+            steps.push(describeStep(after ?? before!, action === "replace" ? before : undefined));
             const effect = RUN_EFFECT[(after ?? before!).LABCDK_STEP ?? ""];
             if (effect) destructiveLines.push(`**${stack}**: ${effect(after ?? before!)}`);
           }

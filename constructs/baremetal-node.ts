@@ -2,6 +2,7 @@ import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { BaremetalNodeDefinition } from "../lab/instackenv";
 import { ScriptStep } from "./script-step";
+import { StepObservation } from "./step-observation";
 
 export interface BaremetalNodeProps {
   /** The node as read from the node file (no password in it). */
@@ -19,39 +20,62 @@ export interface BaremetalNodeProps {
   readonly capabilities?: Readonly<Record<string, string>>;
   /** `OS_CLOUD` of the undercloud. */
   readonly cloud: string;
-  /** Bound of the introspection wait. @default 1800 */
-  readonly introspectionTimeoutSeconds?: number;
-  /** Poll interval of the introspection wait. @default 10 */
-  readonly introspectionPollSeconds?: number;
-  /**
-   * Introspections at once on the machine that applies, across all nodes
-   * (flock slots). Terraform's `-parallelism` (default 10) also bounds how
-   * many steps run at once: raise it to use more slots.
-   * @default 20
+  /*
+   * The three introspection settings below are `NodeEnrollment`'s; a node
+   * keeps them in its registration's identity only because registrations
+   * made before the fleet enrolment hold them (a changed identity replaces
+   * the registration, which unregisters the node). Pass the same values.
    */
+  /** See `NodeEnrollmentProps.introspectionTimeoutSeconds`. @default 1800 */
+  readonly introspectionTimeoutSeconds?: number;
+  /** See `NodeEnrollmentProps.introspectionPollSeconds`. @default 10 */
+  readonly introspectionPollSeconds?: number;
+  /** See `NodeEnrollmentProps.introspectionConcurrency`. @default 20 */
   readonly introspectionConcurrency?: number;
 }
 
 /**
- * One bare-metal node in Ironic, taken through the runbook's Part 1 with
- * today's API: enroll (driver, driver_info, properties, ports, deploy
- * images) → manage → inspect → tag capabilities → provide (`available`).
- *
- * Three resources, so that neither re-tagging nor a repair unregisters a machine:
+ * What the fleet's enrolment needs to know of one node (`LABCDK_NODE_<NAME>`
+ * of `NodeEnrollment`): everything the node file says except the password.
+ */
+export interface NodeEnrollmentSpec {
+  readonly name: string;
+  readonly driver: string;
+  readonly bmc_address?: string;
+  readonly bmc_port?: number;
+  readonly bmc_username?: string;
+  readonly bmc_system_id?: string;
+  readonly macs: readonly string[];
+  readonly cpus?: number;
+  readonly memory_mb?: number;
+  readonly local_gb?: number;
+  readonly cpu_arch?: string;
+  readonly resource_class?: string;
+  readonly interfaces?: Readonly<Record<string, string>>;
+  readonly capabilities: Readonly<Record<string, string>>;
+}
+
+/**
+ * One bare-metal node of the lab, as a plan shows it. The work (enroll →
+ * manage → inspect → provide → tag) is done for the whole fleet at once by
+ * `NodeEnrollment`, which takes `spec`; per node there is:
  * - `Registration` (identity: driver, BMC, MACs, properties, deploy images)
  *   runs nothing at create; its destroy unregisters the node, and refuses
- *   while an instance is on it. A change of identity replaces it.
- * - `Enroll` (same identity) enrolls, inspects, tags and provides. It runs
- *   again when the node is observed missing or left before `available`
- *   (deleted by hand, put back to manageable): see `StepObservation`.
- * - `Tag` (capabilities): runs again when the capabilities change, in the
- *   lab or by hand on the node.
+ *   while an instance is on it. A change of identity replaces it (and the
+ *   enrolment then registers the node again).
+ * - Two observations, read at every refresh: `Enrolled` (the node exists and
+ *   is `available` or deployed) and `Tagged` (its capabilities). Drift in
+ *   either re-runs the enrolment: see `StepObservation`.
  */
 export class BaremetalNode extends Construct {
   /** Holds the node's unregistration (destroy) for as long as its identity stays the same. */
   public readonly registration: ScriptStep;
-  public readonly enroll: ScriptStep;
-  public readonly tag: ScriptStep;
+  /** `registered` while the node exists and its enrolment is done. */
+  public readonly enrolled: StepObservation;
+  /** The lab's capabilities with the node's values. */
+  public readonly tagged: StepObservation;
+  /** What `NodeEnrollment` needs of this node (no password). */
+  public readonly spec: NodeEnrollmentSpec;
 
   constructor(scope: Construct, id: string, props: BaremetalNodeProps) {
     super(scope, id);
@@ -61,6 +85,8 @@ export class BaremetalNode extends Construct {
     }
     const capabilities = { ...n.capabilities, ...(props.capabilities ?? {}) };
     const capabilityList = Object.entries(capabilities).map(([k, v]) => `${k}:${v}`).join(",");
+    // Unchanged since per-node enrolment, so that no existing registration is replaced
+    // (a replacement unregisters the node). It still holds the introspection settings.
     const identity = {
       OS_CLOUD: props.cloud,
       NODE_NAME: n.name,
@@ -83,41 +109,44 @@ export class BaremetalNode extends Construct {
       INTROSPECTION_POLL_SECONDS: String(props.introspectionPollSeconds ?? 10),
       INTROSPECTION_CONCURRENCY: String(props.introspectionConcurrency ?? 20),
     };
-    // Unregistering is its own resource, so that the Enroll step can run again
-    // (drift) without unregistering the node first: only a change of identity
-    // or a destroy replaces or destroys the registration.
     this.registration = new ScriptStep(this, "Registration", {
       destroyScript: "unenroll-node.sh",
       environment: identity,
     });
-    this.enroll = new ScriptStep(this, "Enroll", {
-      script: "enroll-node.sh",
-      dependsOn: [this.registration],
-      // The capabilities too: a node it registers again (deleted by hand) comes back tagged.
-      environment: { ...identity, NODE_CAPABILITIES: capabilityList },
-      // ... but a new capability re-runs only the Tag step, never a re-registration.
-      replaceOn: { LABCDK_STEP: "enroll-node", ...identity },
-      observe: { check: "ironic-node", inputs: { OS_CLOUD: props.cloud, NODE_NAME: n.name }, state: "registered" },
+    const scripts = ScriptStep.scriptsAsset(this);
+    this.enrolled = new StepObservation(this, "Enrolled", {
+      check: "ironic-node",
+      inputs: { OS_CLOUD: props.cloud, NODE_NAME: n.name },
+      state: "registered",
+      scripts,
     });
-    this.tag = new ScriptStep(this, "Tag", {
-      script: "tag-node.sh",
-      dependsOn: [this.enroll],
-      environment: {
-        OS_CLOUD: props.cloud,
-        NODE_NAME: n.name,
-        NODE_CAPABILITIES: capabilityList,
-      },
-      observe: {
-        check: "ironic-node-capabilities",
-        inputs: { OS_CLOUD: props.cloud, NODE_NAME: n.name, NODE_CAPABILITIES: capabilityList },
-        state: capabilityState(capabilities),
-      },
+    this.tagged = new StepObservation(this, "Tagged", {
+      check: "ironic-node-capabilities",
+      inputs: { OS_CLOUD: props.cloud, NODE_NAME: n.name, NODE_CAPABILITIES: capabilityList },
+      state: capabilityState(capabilities),
+      scripts,
     });
+    this.spec = {
+      name: n.name,
+      driver: n.driver,
+      bmc_address: n.bmcAddress,
+      bmc_port: n.bmcPort,
+      bmc_username: n.bmcUsername,
+      bmc_system_id: n.bmcSystemId,
+      macs: n.macs,
+      cpus: n.cpus,
+      memory_mb: n.memoryMb,
+      local_gb: n.localGb,
+      cpu_arch: n.cpuArch,
+      resource_class: n.resourceClass,
+      interfaces: Object.keys(n.interfaces).length > 0 ? n.interfaces : undefined,
+      capabilities,
+    };
   }
 }
 
 /**
- * The Tag step's observed state: the wanted capabilities sorted by key, as
+ * The `Tagged` observation's state: the wanted capabilities sorted by key, as
  * scripts/lib/observe_step.py prints them (`boot_option:local,profile:compute`).
  */
 export function capabilityState(capabilities: Readonly<Record<string, string>>): string {

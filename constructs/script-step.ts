@@ -54,6 +54,12 @@ export interface ScriptStepProps {
    * @default - not observed: the plan cannot see drift
    */
   readonly observe?: ScriptStepObservation;
+  /**
+   * More reasons to run the step again, made elsewhere: observations whose
+   * drift, and steps whose replacement, re-run it (`replace_triggered_by`).
+   * @default - none
+   */
+  readonly replaceTriggeredBy?: ReadonlyArray<StepObservation | ScriptStep>;
 }
 
 /** The `observe` of a script step: what to observe, and the state the step brings about. */
@@ -91,7 +97,7 @@ export class ScriptStep extends Construct implements ITerraformDependable {
     }
     const kind = props.script ?? props.destroyScript;
     if (!kind) throw new Error(`script step "${this.node.path}": needs a script, a destroyScript or both`);
-    const scripts = ScriptStep.scriptsAsset(this, props.scriptsDir ?? path.join(projectRoot(), "scripts"));
+    const scripts = ScriptStep.scriptsAsset(this, props.scriptsDir);
     // The step's kind, for people and tools reading a plan (labcdk plan-summary).
     const environment = { LABCDK_STEP: kind.replace(/\.sh$/, ""), ...props.environment };
     const commandFor = (script: string) => `bash "\${path.module}/${scripts.path}/${script}"`;
@@ -106,7 +112,10 @@ export class ScriptStep extends Construct implements ITerraformDependable {
     });
     if (props.observe) {
       this.observation = new StepObservation(this, "Observed", { ...props.observe, scripts });
-      this.resource.addOverride("lifecycle.replace_triggered_by", [this.observation.stateReference]);
+    }
+    const triggeredBy = [...(this.observation ? [this.observation] : []), ...(props.replaceTriggeredBy ?? [])];
+    if (triggeredBy.length > 0) {
+      this.resource.addOverride("lifecycle.replace_triggered_by", triggeredBy.map((t) => (t instanceof ScriptStep ? t.address : t.stateReference)));
     }
     this.resource.addOverride("input", environment);
     this.resource.addOverride("triggers_replace", props.replaceOn ?? { ...environment, ...(props.triggers ?? {}) });
@@ -128,13 +137,22 @@ export class ScriptStep extends Construct implements ITerraformDependable {
     ]);
   }
 
+  /** The resource's address (`terraform_data.<id>`), as `replace_triggered_by` names it. */
+  public get address(): string {
+    return `${this.resource.terraformResourceType}.${this.resource.friendlyUniqueId}`;
+  }
+
   /** `ITerraformDependable`: depending on the step means depending on its resource. */
   public get fqn(): string {
     return this.resource.fqn;
   }
 
-  /** The stack's scripts asset, created on first use. */
-  private static scriptsAsset(scope: Construct, dir: string): TerraformAsset {
+  /**
+   * The stack's scripts asset (scripts/ travelling with the stack), created on
+   * first use; for constructs that run the scripts without a step (observations).
+   */
+  public static scriptsAsset(scope: Construct, scriptsDir?: string): TerraformAsset {
+    const dir = scriptsDir ?? path.join(projectRoot(), "scripts");
     const stack = TerraformStack.of(scope);
     const existing = stack.node.tryFindChild(SCRIPTS_ASSET_ID) as TerraformAsset | undefined;
     if (!existing) {

@@ -156,6 +156,8 @@ export function readNodeFile(file: string): NodeFile {
   const nodes: BaremetalNodeDefinition[] = [];
   /** name → node number; MAC → node; BMC identity → node, as shown in messages. */
   const namesSeen = new Map<string, number>();
+  /** Environment-variable form of each name (LABCDK_BMC_PASSWORD_<NAME>, LABCDK_NODE_<NAME>) → the name. */
+  const variablesSeen = new Map<string, string>();
   const macsSeen = new Map<string, string>();
   const bmcSeen = new Map<string, string>();
 
@@ -200,8 +202,13 @@ export function readNodeFile(file: string): NodeFile {
     if (!("pm_type" in entry)) report("pm_type", `is required (one of ${HARDWARE_TYPES.join(", ")})`);
 
     if (n.name !== undefined) {
+      const variable = n.name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
       if (namesSeen.has(n.name)) report("name", `duplicates node #${namesSeen.get(n.name)}`, n.name);
-      else namesSeen.set(n.name, index + 1);
+      else if (variablesSeen.has(variable)) report("name", `reads as node "${variablesSeen.get(variable)}" in environment variables (LABCDK_BMC_PASSWORD_${variable}): rename one`, n.name);
+      else {
+        namesSeen.set(n.name, index + 1);
+        variablesSeen.set(variable, n.name);
+      }
     }
 
     let driver = n.pm_type;

@@ -5,6 +5,7 @@ import { DataOpenstackImagesImageV2 } from "../.gen/providers/openstack/data-ope
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { BaremetalNode } from "../constructs/baremetal-node";
 import { ComputeDrain } from "../constructs/compute-drain";
+import { NodeEnrollment } from "../constructs/node-enrollment";
 import { OvercloudDeploy } from "../constructs/overcloud-deploy";
 import { OvercloudModel } from "../constructs/overcloud-dialects";
 import { OvercloudNodeDelete } from "../constructs/overcloud-node-delete";
@@ -17,13 +18,16 @@ export interface UndercloudStackProps {
 
 /**
  * What the director (undercloud) does: bare-metal nodes in Ironic
- * (runbook Part 1) and the overcloud deploy through Heat (Part 2). A
+ * (runbook Part 1: per node a registration and observations, and one
+ * enrolment step for the fleet) and the overcloud deploy through Heat (Part 2). A
  * scale-in runs first, as separate steps a plan shows: drain each removed
  * compute host, then `overcloud node delete`, then the deploy with the
  * lower counts.
  */
 export class UndercloudStack extends TerraformStack {
   public readonly nodes: Readonly<Record<string, BaremetalNode>>;
+  /** The enrolment of every node of the node file, as one step. */
+  public readonly enrollment: NodeEnrollment;
   /** The overcloud deploy, unless the lab says `overcloud.deploy: false`. */
   public readonly deploy?: OvercloudDeploy;
   /** Drains of removed compute hosts, keyed by host. */
@@ -41,22 +45,26 @@ export class UndercloudStack extends TerraformStack {
 
     // Portable across checkouts: the scripts resolve it against the project folder at apply time.
     const nodeFile = path.relative(projectRoot(), lab.nodeFile);
+    const settings = {
+      cloud: lab.clouds.undercloud,
+      nodeFile,
+      deployKernelId: kernel.id,
+      deployRamdiskId: ramdisk.id,
+      introspectionTimeoutSeconds: lab.baremetal.introspectionTimeoutSeconds,
+      introspectionPollSeconds: lab.baremetal.introspectionPollSeconds,
+      introspectionConcurrency: lab.baremetal.introspectionConcurrency,
+    };
     const nodes: Record<string, BaremetalNode> = {};
     for (const node of lab.nodes) {
       // Id from the node name, never its position: removing one node leaves the others alone.
       nodes[node.name] = new BaremetalNode(this, `Node-${node.name}`, {
+        ...settings,
         node,
-        nodeFile,
-        cloud: lab.clouds.undercloud,
-        deployKernelId: kernel.id,
-        deployRamdiskId: ramdisk.id,
         capabilities: lab.baremetal.nodes[node.name]?.capabilities,
-        introspectionTimeoutSeconds: lab.baremetal.introspectionTimeoutSeconds,
-        introspectionPollSeconds: lab.baremetal.introspectionPollSeconds,
-        introspectionConcurrency: lab.baremetal.introspectionConcurrency,
       });
     }
     this.nodes = nodes;
+    this.enrollment = new NodeEnrollment(this, "Nodes", { ...settings, nodes: Object.values(nodes) });
 
     if (!lab.overcloud.deploy) return;
     const overcloud = lab.overcloud;
@@ -96,7 +104,7 @@ export class UndercloudStack extends TerraformStack {
       timeoutMinutes: overcloud.deployTimeoutMinutes,
       computeHosts: overcloud.computeHosts,
       overcloudCloud: lab.clouds.overcloud,
-      dependsOn: [...Object.values(nodes).map((n) => n.tag), ...(this.nodeDelete ? [this.nodeDelete.step] : [])],
+      dependsOn: [this.enrollment.step, ...(this.nodeDelete ? [this.nodeDelete.step] : [])],
     });
   }
 }

@@ -18,7 +18,10 @@ test("the synth benchmark's generated lab loads and synthesizes: every node its 
   const app = Testing.app();
   const undercloud = JSON.parse(Testing.synth(new UndercloudStack(app, "u", { lab })));
   const overcloud = JSON.parse(Testing.synth(new OvercloudStack(app, "o", { lab })));
-  // Registration, Enroll and Tag per node, plus the deploy.
-  expect(Object.keys(undercloud.resource.terraform_data)).toHaveLength(12 * 3 + 1);
+  // A registration per node, the fleet's enrolment with an entry per node, and the deploy.
+  expect(Object.keys(undercloud.resource.terraform_data)).toHaveLength(12 + 2);
+  const enroll = Object.entries(undercloud.resource.terraform_data).find(([id]) => id.startsWith("Nodes_Enroll_"))![1] as { input: Record<string, string> };
+  expect(Object.keys(enroll.input).filter((k) => k.startsWith("LABCDK_NODE_"))).toHaveLength(12);
+  expect(Object.keys(undercloud.resource.labcdk_observation)).toHaveLength(12 * 2 + 1);
   expect(Object.keys(overcloud.resource.openstack_compute_instance_v2)).toHaveLength(3);
 });

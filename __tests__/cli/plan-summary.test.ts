@@ -12,6 +12,13 @@ const step = (address: string, actions: string[], input: Record<string, string>,
   change: { actions, before: before && { input: before }, after: actions.includes("create") || actions[0] === "update" ? { input } : null },
 });
 
+/** A fleet enrolment step's inputs with the given node entries. */
+const fleet = (nodes: Record<string, object>) => ({
+  LABCDK_STEP: "enroll-nodes",
+  OS_CLOUD: "undercloud",
+  ...Object.fromEntries(Object.entries(nodes).map(([name, spec]) => [`LABCDK_NODE_${name.toUpperCase()}`, JSON.stringify({ name, driver: "ipmi", ...spec })])),
+});
+
 describe("plan-summary", () => {
   test("GIVEN new steps and resources THEN counts, steps in the lab's words, nothing destructive", () => {
     const summary = summarizePlans([
@@ -19,8 +26,8 @@ describe("plan-summary", () => {
         stack: "lab-undercloud",
         plan: {
           resource_changes: [
-            step("terraform_data.Node-compute2_Enroll_1", ["create"], { LABCDK_STEP: "enroll-node", NODE_NAME: "compute2", NODE_DRIVER: "ipmi" }),
-            step("terraform_data.Node-compute2_Tag_1", ["create"], { LABCDK_STEP: "tag-node", NODE_NAME: "compute2", NODE_CAPABILITIES: "profile:compute,boot_option:local" }),
+            step("terraform_data.Node-compute2_Registration_1", ["create"], { LABCDK_STEP: "unenroll-node", NODE_NAME: "compute2" }),
+            step("terraform_data.Nodes_Enroll_1", ["create"], fleet({ compute2: { cpus: 2 }, compute3: { cpus: 4 } })),
             step("terraform_data.Overcloud_Deploy_1", ["create"], {
               LABCDK_STEP: "overcloud-deploy",
               OVERCLOUD_STACK: "overcloud",
@@ -34,9 +41,8 @@ describe("plan-summary", () => {
     expect(summary.destructive).toBe(false);
     expect(summary.markdown).toContain("Nothing is destroyed or replaced.");
     expect(summary.markdown).toContain("| 3 | 0 | 0 | 0 |");
-    expect(summary.markdown).toContain("1. register + introspect node compute2 (ipmi)");
-    expect(summary.markdown).toContain("2. tag node compute2 with profile:compute,boot_option:local");
-    expect(summary.markdown).toContain("3. overcloud deploy of stack overcloud (control-scale 1, compute-scale 2)");
+    expect(summary.markdown).toContain("1. register + introspect + tag 2 node(s): compute2, compute3\n");
+    expect(summary.markdown).toContain("2. overcloud deploy of stack overcloud (control-scale 1, compute-scale 2)");
   });
 
   test("GIVEN an instance replaced and a node's enrolment destroyed THEN both are listed first as destructive", () => {
@@ -72,14 +78,14 @@ describe("plan-summary", () => {
         plan: {
           resource_changes: [
             step("terraform_data.Node-n1_Registration_1", ["delete", "create"], { LABCDK_STEP: "unenroll-node", NODE_NAME: "n1", NODE_DRIVER: "redfish" }),
-            step("terraform_data.Node-n1_Enroll_1", ["delete", "create"], { LABCDK_STEP: "enroll-node", NODE_NAME: "n1", NODE_DRIVER: "redfish" }),
+            step("terraform_data.Nodes_Enroll_1", ["delete", "create"], fleet({ n1: { driver: "redfish" }, n2: {} }), fleet({ n1: {}, n2: {} })),
           ],
         },
       },
     ]);
     expect(summary.destructive).toBe(true);
     expect(summary.markdown).toContain("- **u**: unregister node n1 from Ironic first (it is registered again: its identity (driver, BMC, MACs, properties) changed)");
-    expect(summary.markdown).toMatch(/Lab steps that will run:\n\n1\. register \+ introspect node n1 \(redfish\)\n$/);
+    expect(summary.markdown).toMatch(/Lab steps that will run:\n\n1\. register \+ introspect \+ tag 2 node\(s\): n1, n2 \(new or changed: n1; nodes already done are only checked\)\n$/);
   });
 
   test("GIVEN a scale-in THEN the drain and the node delete are separate steps, both listed first as destructive, and the deploy shows the lower count", () => {
@@ -137,14 +143,14 @@ describe("plan-summary", () => {
   });
 
   test("GIVEN drift (a node deleted by hand) THEN the observation is named and the enrolment re-runs, not flagged as unregistering", () => {
-    const input = { LABCDK_STEP: "enroll-node", NODE_NAME: "compute2", NODE_DRIVER: "ipmi" };
+    const input = fleet({ compute2: {} });
     const summary = summarizePlans([
       {
         stack: "lab-undercloud",
         plan: {
           resource_changes: [
             {
-              address: "labcdk_observation.Node-compute2_Enroll_Observed_1",
+              address: "labcdk_observation.Node-compute2_Enrolled_1",
               mode: "managed",
               type: "labcdk_observation",
               change: {
@@ -153,13 +159,13 @@ describe("plan-summary", () => {
                 after: { check: "ironic-node", inputs: { OS_CLOUD: "undercloud", NODE_NAME: "compute2" }, state: "registered" },
               },
             },
-            { ...step("terraform_data.Node-compute2_Enroll_1", ["delete", "create"], input), action_reason: "replace_by_triggers" } as ResourceChange,
+            { ...step("terraform_data.Nodes_Enroll_1", ["delete", "create"], input), action_reason: "replace_by_triggers" } as ResourceChange,
           ],
         },
       },
     ]);
     expect(summary.markdown).toContain("Drift observed at refresh (the steps below run again to fix it):\n\n- ironic-node compute2: observed `absent`, the lab wants `registered`");
-    expect(summary.markdown).toContain("1. register + introspect node compute2 (ipmi)");
+    expect(summary.markdown).toContain("1. register + introspect + tag 1 node(s): compute2 (no node entry changed: drift, or a registration replaced; nodes already done are only checked)");
     expect(summary.markdown).not.toContain("unregister");
     expect(summary.destructive).toBe(false);
   });
@@ -172,6 +178,14 @@ describe("plan-summary", () => {
     const added = summarizePlans([{ stack: "lab-undercloud", plan: { resource_changes: [step("terraform_data.Node-compute3_Registration_1", ["create"], registration)] } }]);
     expect(added.destructive).toBe(false);
     expect(added.markdown).not.toContain("Lab steps that will run");
+  });
+
+  test("GIVEN a fleet of 25 nodes, one removed THEN the step lists ten names and the count, and names the removed node", () => {
+    const names = Array.from({ length: 25 }, (_, i) => `n${String(i).padStart(2, "0")}`);
+    const before = fleet(Object.fromEntries(names.map((n) => [n, {}])));
+    const after = fleet(Object.fromEntries(names.slice(0, 24).map((n) => [n, {}])));
+    const summary = summarizePlans([{ stack: "u", plan: { resource_changes: [step("terraform_data.Nodes_Enroll_1", ["delete", "create"], after, before)] } }]);
+    expect(summary.markdown).toContain("1. register + introspect + tag 24 node(s): n00, n01, n02, n03, n04, n05, n06, n07, n08, n09 and 14 more (removed: n24; nodes already done are only checked)");
   });
 
   test("GIVEN an empty plan THEN it says no changes", () => {

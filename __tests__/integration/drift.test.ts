@@ -1,7 +1,7 @@
 /**
  * Drift on the test bed: both stacks of a lab applied by OpenTofu, then the
- * lab changed by hand in three places — the Ironic node deleted, its
- * capabilities changed, the instance migrated back — each time the plan
+ * lab changed by hand — the Ironic node deleted, put back to manageable,
+ * its capabilities changed, the instance migrated back — each time the plan
  * shows exactly the step that fixes it (refresh runs the labcdk_observation
  * observers), apply fixes it, the next plan is empty (nothing flaps), and
  * `labcdk verify` names the difference before and passes after.
@@ -103,15 +103,15 @@ describeWithTestbed("drift on the test bed: the plan shows exactly the steps tha
     expect(verify(labFile)).toEqual({ status: 0, differences: [] });
   });
 
-  test("node deleted by hand: the plan re-runs its registration step and only it; apply restores it, tagged", () => {
+  test("node deleted by hand: the plan re-runs the enrolment and only it; apply restores the node, tagged", () => {
     openstackAction("undercloud", ["baremetal", "node", "manage", NODE, "--wait", "120"]);
     openstackAction("undercloud", ["baremetal", "node", "delete", NODE]);
     expect(verify(labFile).differences).toEqual([expect.objectContaining({ check: "node.exists", subject: NODE })]);
 
     const changes = plannedChanges(undercloud.dir);
     expect(changes).toEqual([
-      { address: expect.stringMatching(/^labcdk_observation\.Node-.*_Enroll_Observed_[0-9A-F]+$/), actions: "update" },
-      { address: expect.stringMatching(/^terraform_data\.Node-.*_Enroll_[0-9A-F]+$/), actions: "delete,create", reason: "replace_by_triggers" },
+      { address: expect.stringMatching(/^labcdk_observation\.Node-.*_Enrolled_[0-9A-F]+$/), actions: "update" },
+      { address: expect.stringMatching(/^terraform_data\.Nodes_Enroll_[0-9A-F]+$/), actions: "delete,create", reason: "replace_by_triggers" },
     ]);
 
     apply(undercloud.dir);
@@ -127,8 +127,8 @@ describeWithTestbed("drift on the test bed: the plan shows exactly the steps tha
     expect(verify(labFile).differences).toEqual([expect.objectContaining({ check: "node.provision_state", subject: NODE, observed: "manageable" })]);
 
     expect(plannedChanges(undercloud.dir)).toEqual([
-      { address: expect.stringMatching(/^labcdk_observation\.Node-.*_Enroll_Observed_[0-9A-F]+$/), actions: "update" },
-      { address: expect.stringMatching(/^terraform_data\.Node-.*_Enroll_[0-9A-F]+$/), actions: "delete,create", reason: "replace_by_triggers" },
+      { address: expect.stringMatching(/^labcdk_observation\.Node-.*_Enrolled_[0-9A-F]+$/), actions: "update" },
+      { address: expect.stringMatching(/^terraform_data\.Nodes_Enroll_[0-9A-F]+$/), actions: "delete,create", reason: "replace_by_triggers" },
     ]);
     const shown = tofu(undercloud.dir, ["show", "-no-color", "drift.plan"], testbedEnv).stdout;
     expect(shown).toMatch(/~ state\s+= "provision_state=manageable" -> "registered"/);
@@ -141,19 +141,23 @@ describeWithTestbed("drift on the test bed: the plan shows exactly the steps tha
     expect(verify(labFile)).toEqual({ status: 0, differences: [] });
   });
 
-  test("capabilities changed by hand: the plan re-runs the tagging step and only it; apply restores them", () => {
+  test("capabilities changed by hand: the plan re-runs the enrolment and only it; apply restores them without introspecting again", () => {
     openstackAction("undercloud", ["baremetal", "node", "set", "--property", "capabilities=profile:control,boot_option:local", NODE]);
     expect(verify(labFile).differences).toEqual([expect.objectContaining({ check: "node.capabilities", subject: NODE })]);
 
     expect(plannedChanges(undercloud.dir)).toEqual([
-      { address: expect.stringMatching(/^labcdk_observation\.Node-.*_Tag_Observed_[0-9A-F]+$/), actions: "update" },
-      { address: expect.stringMatching(/^terraform_data\.Node-.*_Tag_[0-9A-F]+$/), actions: "delete,create", reason: "replace_by_triggers" },
+      { address: expect.stringMatching(/^labcdk_observation\.Node-.*_Tagged_[0-9A-F]+$/), actions: "update" },
+      { address: expect.stringMatching(/^terraform_data\.Nodes_Enroll_[0-9A-F]+$/), actions: "delete,create", reason: "replace_by_triggers" },
     ]);
     // The plan says what differs, in the observer's words.
     const shown = tofu(undercloud.dir, ["show", "-no-color", "drift.plan"], testbedEnv).stdout;
     expect(shown).toMatch(/~ state\s+= "boot_option:local,profile:control" -> "boot_option:local,profile:compute"/);
 
-    apply(undercloud.dir);
+    const inspectedAt = node().inspection_finished_at;
+    const applied = apply(undercloud.dir).stdout;
+    expect(applied).toContain("capabilities 'profile:control,boot_option:local' -> 'profile:compute,boot_option:local'");
+    expect(applied).not.toContain("starting introspection");
+    expect(node().inspection_finished_at).toBe(inspectedAt);
     expect(node().properties.capabilities.split(",").sort()).toEqual(["boot_option:local", "profile:compute"]);
     expect(plannedChanges(undercloud.dir)).toEqual([]);
     expect(verify(labFile)).toEqual({ status: 0, differences: [] });

@@ -31,10 +31,9 @@ describeWithTestbed("plan-summary on real plans from the test bed", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("### summary-undercloud");
     expect(result.stdout).toContain("Nothing is destroyed or replaced.");
-    // The node's registration, enrolment and tagging, and the two observations of what they bring about.
-    expect(result.stdout).toContain("| 5 | 0 | 0 | 0 |");
-    expect(result.stdout).toContain("register + introspect node summary00 (fake-hardware)");
-    expect(result.stdout).toContain("tag node summary00 with profile:compute,boot_option:local");
+    // The node's registration and its two observations, and the fleet's enrolment.
+    expect(result.stdout).toContain("| 4 | 0 | 0 | 0 |");
+    expect(result.stdout).toMatch(/Lab steps that will run:\n\n1\. register \+ introspect \+ tag 1 node\(s\): summary00\n$/);
   });
 
   test("after apply, the node deleted by hand: the drift is named, the enrolment runs again, nothing destructive, exit 0", () => {
@@ -46,7 +45,7 @@ describeWithTestbed("plan-summary on real plans from the test bed", () => {
     const result = summarize(planJson([]));
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("Drift observed at refresh (the steps below run again to fix it):\n\n- ironic-node summary00: observed `absent`, the lab wants `registered`\n");
-    expect(result.stdout).toMatch(/Lab steps that will run:\n\n1\. register \+ introspect node summary00 \(fake-hardware\)\n/);
+    expect(result.stdout).toMatch(/Lab steps that will run:\n\n1\. register \+ introspect \+ tag 1 node\(s\): summary00 \(no node entry changed: drift, or a registration replaced; nodes already done are only checked\)\n/);
     expect(result.stdout).toContain("| 0 | 1 | 1 | 0 |");
     expect(result.stdout).toContain("Nothing is destroyed or replaced.");
     run(["apply", "-auto-approve"]);
@@ -57,6 +56,6 @@ describeWithTestbed("plan-summary on real plans from the test bed", () => {
     expect(result.status).toBe(2);
     expect(result.stdout).toContain("**Destructive changes — review before applying:**");
     expect(result.stdout).toContain("- **summary-undercloud**: unregister node summary00 from Ironic");
-    expect(result.stdout).toContain("| 0 | 0 | 0 | 5 |");
+    expect(result.stdout).toContain("| 0 | 0 | 0 | 4 |");
   });
 });

@@ -6,30 +6,39 @@ describe("undercloud stack of the classroom lab", () => {
   const steps = resourcesOf(json, "terraform_data");
   const stepNamed = (prefix: string) => stepOf(json, prefix);
 
-  test("compute2 is enrolled with the ipmi hardware type, its BMC, MAC and the file's properties", () => {
-    const enroll = stepNamed("Node-compute2_Enroll_");
+  test("compute2 is enrolled with the ipmi hardware type, its BMC, MAC, the file's properties and the lab's capabilities", () => {
+    const enroll = stepNamed("Nodes_Enroll_");
     expect(enroll.input).toMatchObject({
+      LABCDK_STEP: "enroll-nodes",
       OS_CLOUD: "undercloud",
-      NODE_NAME: "compute2",
-      NODE_DRIVER: "ipmi",
-      NODE_BMC_ADDRESS: "192.168.1.113",
-      NODE_BMC_USERNAME: "admin",
-      NODE_MACS: "52:54:00:00:fa:0d",
-      NODE_CPUS: "2",
-      NODE_MEMORY_MB: "6144",
-      NODE_LOCAL_GB: "40",
-      NODE_CPU_ARCH: "x86_64",
       NODE_FILE: "labs/classroom/instackenv-onenode.json",
+      INTROSPECTION_TIMEOUT_SECONDS: "1800",
+      INTROSPECTION_POLL_SECONDS: "10",
+      INTROSPECTION_CONCURRENCY: "20",
     });
+    expect(JSON.parse(enroll.input.LABCDK_NODE_COMPUTE2)).toEqual({
+      name: "compute2",
+      driver: "ipmi",
+      bmc_address: "192.168.1.113",
+      bmc_username: "admin",
+      macs: ["52:54:00:00:fa:0d"],
+      cpus: 2,
+      memory_mb: 6144,
+      local_gb: 40,
+      cpu_arch: "x86_64",
+      capabilities: { profile: "compute", boot_option: "local" },
+    });
+    expect(Object.keys(enroll.input).filter((k) => k.startsWith("LABCDK_NODE_"))).toEqual(["LABCDK_NODE_COMPUTE2"]);
     expect(enroll.input.DEPLOY_KERNEL_ID).toMatch(/^\$\{data\.openstack_images_image_v2\.DeployKernel\.id\}$/);
+    expect(enroll.input.DEPLOY_RAMDISK_ID).toMatch(/^\$\{data\.openstack_images_image_v2\.DeployRamdisk\.id\}$/);
     expect(json.data.openstack_images_image_v2.DeployKernel.name).toBe("bm-deploy-kernel");
     expect(json.data.openstack_images_image_v2.DeployRamdisk.name).toBe("bm-deploy-ramdisk");
   });
 
-  test("the step's provisioners: create runs the script with the inputs; the registration's destroy unregisters, referencing only self", () => {
-    const enroll = stepNamed("Node-compute2_Enroll_");
+  test("provisioners: the fleet step runs enroll-nodes.sh with its inputs; the registration's destroy unregisters, referencing only self", () => {
+    const enroll = stepNamed("Nodes_Enroll_");
     const [create, ...others] = enroll.provisioner.map((p: any) => p["local-exec"]);
-    expect(create.command).toMatch(/^bash "\$\{path\.module\}\/assets\/Scripts\/[0-9A-F]+\/enroll-node\.sh"$/);
+    expect(create.command).toMatch(/^bash "\$\{path\.module\}\/assets\/Scripts\/[0-9A-F]+\/enroll-nodes\.sh"$/);
     expect(create.environment).toEqual(enroll.input);
     // Enrolling again (drift) never unregisters: the destroy script sits on the registration.
     expect(others).toEqual([]);
@@ -40,34 +49,66 @@ describe("undercloud stack of the classroom lab", () => {
     expect(destroy.command).toMatch(/unenroll-node\.sh"$/);
     expect(destroy.environment).toBe("${self.input}");
     expect(enroll.depends_on).toEqual([expect.stringMatching(/^terraform_data\.Node-compute2_Registration_/)]);
-    // Every input re-registers the node, except the capabilities (the Tag step's job).
-    const { NODE_CAPABILITIES, LABCDK_STEP, ...identity } = enroll.input;
-    expect(NODE_CAPABILITIES).toBe("profile:compute,boot_option:local");
-    expect(enroll.triggers_replace).toEqual({ LABCDK_STEP, ...identity });
-    expect(registration.triggers_replace).toEqual({ LABCDK_STEP: "unenroll-node", ...identity });
     expect(registration.lifecycle).toBeUndefined();
   });
 
-  test("each step names its observation's state in replace_triggered_by: drift re-runs it", () => {
+  test("the registration's identity is what it was before the fleet enrolment: no existing node is unregistered by the upgrade", () => {
+    // Literal: a change here replaces every existing registration, which unregisters the node.
+    expect(stepNamed("Node-compute2_Registration_").triggers_replace).toEqual({
+      LABCDK_STEP: "unenroll-node",
+      OS_CLOUD: "undercloud",
+      NODE_NAME: "compute2",
+      NODE_FILE: "labs/classroom/instackenv-onenode.json",
+      NODE_DRIVER: "ipmi",
+      NODE_BMC_ADDRESS: "192.168.1.113",
+      NODE_BMC_PORT: "",
+      NODE_BMC_USERNAME: "admin",
+      NODE_BMC_SYSTEM_ID: "",
+      NODE_MACS: "52:54:00:00:fa:0d",
+      NODE_CPUS: "2",
+      NODE_MEMORY_MB: "6144",
+      NODE_LOCAL_GB: "40",
+      NODE_CPU_ARCH: "x86_64",
+      NODE_RESOURCE_CLASS: "",
+      NODE_INTERFACES: "",
+      DEPLOY_KERNEL_ID: "${data.openstack_images_image_v2.DeployKernel.id}",
+      DEPLOY_RAMDISK_ID: "${data.openstack_images_image_v2.DeployRamdisk.id}",
+      INTROSPECTION_TIMEOUT_SECONDS: "1800",
+      INTROSPECTION_POLL_SECONDS: "10",
+      INTROSPECTION_CONCURRENCY: "20",
+    });
+  });
+
+  test("the enrolment re-runs on a node entry, a replaced registration or drift; never on a new timeout", () => {
+    const enroll = stepNamed("Nodes_Enroll_");
+    const { NODE_FILE, INTROSPECTION_TIMEOUT_SECONDS, INTROSPECTION_POLL_SECONDS, INTROSPECTION_CONCURRENCY, ...fleet } = enroll.input;
+    expect(enroll.triggers_replace).toEqual(fleet);
     const observations = resourcesOf(json, "labcdk_observation");
-    const observed = (prefix: string) => {
-      const step = stepNamed(prefix);
-      expect(step.lifecycle.replace_triggered_by).toHaveLength(1);
-      const [, name, attribute] = step.lifecycle.replace_triggered_by[0].split(".");
-      expect(attribute).toBe("state");
+    const [registration, enrolled, tagged, ...more] = enroll.lifecycle.replace_triggered_by;
+    expect(more).toEqual([]);
+    expect(registration).toMatch(/^terraform_data\.Node-compute2_Registration_[0-9A-F]+$/);
+    const observed = (reference: string) => {
+      const [type, name, attribute] = reference.split(".");
+      expect([type, attribute]).toEqual(["labcdk_observation", "state"]);
       return observations[name];
     };
-    expect(observed("Node-compute2_Enroll_")).toMatchObject({
-      check: "ironic-node",
-      inputs: { OS_CLOUD: "undercloud", NODE_NAME: "compute2" },
-      state: "registered",
-    });
-    expect(observed("Node-compute2_Tag_")).toMatchObject({
+    expect(observed(enrolled)).toMatchObject({ check: "ironic-node", inputs: { OS_CLOUD: "undercloud", NODE_NAME: "compute2" }, state: "registered" });
+    expect(observed(tagged)).toMatchObject({
       check: "ironic-node-capabilities",
       inputs: { OS_CLOUD: "undercloud", NODE_NAME: "compute2", NODE_CAPABILITIES: "profile:compute,boot_option:local" },
       state: "boot_option:local,profile:compute",
     });
-    expect(observed("Overcloud_Deploy_")).toMatchObject({
+    const slower = stepOf(synthJson(labStacks(classroomWith((text) => text.replace("introspectionTimeoutSeconds: 1800", "introspectionTimeoutSeconds: 3600"))).undercloud), "Nodes_Enroll_");
+    expect(slower.input.INTROSPECTION_TIMEOUT_SECONDS).toBe("3600");
+    expect(slower.triggers_replace).toEqual(enroll.triggers_replace);
+  });
+
+  test("the overcloud deploy is observed: compute-hosts, every host up", () => {
+    const deploy = stepNamed("Overcloud_Deploy_");
+    const [reference, ...more] = deploy.lifecycle.replace_triggered_by;
+    expect(more).toEqual([]);
+    const observations = resourcesOf(json, "labcdk_observation");
+    expect(observations[reference.split(".")[1]]).toMatchObject({
       check: "compute-hosts",
       inputs: { OS_CLOUD: "overcloud", COMPUTE_HOSTS: lab.overcloud.computeHosts.join(",") },
       state: lab.overcloud.computeHosts.map((h) => `${h}:up`).join(","),
@@ -80,14 +121,7 @@ describe("undercloud stack of the classroom lab", () => {
     expect(json.terraform.required_providers.labcdk).toEqual({ source: "terraform.local/labcdk/labcdk", version: "0.1.0" });
   });
 
-  test("tagging is its own step: profile:compute,boot_option:local, after enrolment, never unregistering", () => {
-    const tag = stepNamed("Node-compute2_Tag_");
-    expect(tag.input.NODE_CAPABILITIES).toBe("profile:compute,boot_option:local");
-    expect(tag.depends_on).toEqual([expect.stringMatching(/^terraform_data\.Node-compute2_Enroll_/)]);
-    expect(tag.provisioner).toHaveLength(1);
-  });
-
-  test("the overcloud deploy renders the runbook's exact command, after the nodes are tagged", () => {
+  test("the overcloud deploy renders the runbook's exact command, after the nodes are enrolled", () => {
     const deploy = stepNamed("Overcloud_Deploy_");
     const commands: string[][] = JSON.parse(deploy.input.COMMANDS_JSON);
     expect(commands).toHaveLength(1);
@@ -106,7 +140,7 @@ describe("undercloud stack of the classroom lab", () => {
     expect(deploy.input).toMatchObject({ OS_CLOUD: "undercloud", OVERCLOUD_STACK: "overcloud", OVERCLOUD_DIALECT: "legacy-flags", WORK_DIR: "~/labcdk-overcloud", DEPLOY_TIMEOUT_MINUTES: "90" });
     // The guard against a silent shrink: every profile's node count after the deploy.
     expect(JSON.parse(deploy.input.PROFILE_COUNTS_JSON)).toEqual({ control: 1, compute: 2, "ceph-storage": 1 });
-    expect(deploy.depends_on).toEqual([expect.stringMatching(/^terraform_data\.Node-compute2_Tag_/)]);
+    expect(deploy.depends_on).toEqual([expect.stringMatching(/^terraform_data\.Nodes_Enroll_/)]);
   });
 
   test("warnings: the legacy dialect names its replacement; the classic driver its hardware type", () => {

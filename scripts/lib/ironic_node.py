@@ -1,14 +1,10 @@
-"""Ironic node steps of the labcdk undercloud stack, through openstacksdk.
+"""Ironic node helpers of the labcdk undercloud stack, and the unregistration.
 
-    python3 ironic_node.py enroll | tag | unenroll
+    python3 ironic_node.py unenroll      (run by unenroll-node.sh, which documents the environment)
 
-Called by enroll-node.sh, tag-node.sh and unenroll-node.sh (which check the
-environment and document it in --help). One process per node talks to the
-API directly: about 20 `openstack` CLI start-ups per node would cost more CPU
-than everything else when twenty nodes enroll at once.
-
-Inputs come only from the environment; the BMC password is read here at
-apply time and sent only in the API request body, never printed.
+ironic_enroll.py (the fleet's enrolment) imports the helpers: log lines, the
+apply-time BMC password, the introspection slots and the stuck-state hints.
+The BMC password is sent only in API request bodies, never printed.
 """
 import fcntl
 import json
@@ -19,7 +15,7 @@ import time
 import openstack
 
 ENV = os.environ
-SCRIPT = "enroll-node"
+SCRIPT = "unenroll-node"
 
 
 def log(message):
@@ -31,13 +27,6 @@ def die(message):
     sys.exit(1)
 
 
-def number(name):
-    value = ENV.get(name, "")
-    return int(value) if value else None
-
-
-# Driver-info field prefix of each hardware type.
-BMC_PREFIX = {"ipmi": "ipmi", "redfish": "redfish", "idrac": "drac", "ilo": "ilo", "irmc": "irmc"}
 DEPLOYED_STATES = ("active", "deploying", "wait call-back", "deploy failed")
 
 
@@ -65,34 +54,38 @@ def bmc_password(name):
     die("node %s: no pm_password in %s; set %s or LABCDK_BMC_PASSWORD_FILE" % (name, path, variable))
 
 
-class Slot:
-    """One of N introspection slots, shared by every enrolment on this machine (flock)."""
+class IntrospectionSlots:
+    """At most N introspections at once on this machine, across processes (flock on N slot files)."""
 
-    def __init__(self, count, timeout):
-        self.count, self.timeout, self.handle = count, timeout, None
+    def __init__(self, count):
+        self.count, self.held = count, {}
+        self.directory = ENV.get("LABCDK_LOCK_DIR") or os.path.join(ENV.get("TMPDIR", "/tmp"), "labcdk-locks")
+        os.makedirs(self.directory, exist_ok=True)
 
-    def __enter__(self):
-        directory = ENV.get("LABCDK_LOCK_DIR") or os.path.join(ENV.get("TMPDIR", "/tmp"), "labcdk-locks")
-        os.makedirs(directory, exist_ok=True)
-        started = time.monotonic()
-        while True:
-            for index in range(self.count):
-                handle = open(os.path.join(directory, "introspection-slot-%d" % index), "w")
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    self.handle = handle
-                    return self
-                except BlockingIOError:
-                    handle.close()
-            waited = time.monotonic() - started
-            if waited > self.timeout:
-                die("no introspection slot free after %ds (%d in use)" % (waited, self.count))
-            log("waiting for an introspection slot (%d in use), %ds" % (self.count, waited))
-            time.sleep(5)
+    def take(self, owner):
+        """A free slot for `owner` (True), or False when all N are in use; never blocks."""
+        if owner in self.held:
+            return True
+        for index in range(self.count):
+            handle = open(os.path.join(self.directory, "introspection-slot-%d" % index), "w")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            self.held[owner] = handle
+            return True
+        return False
 
-    def __exit__(self, *exc):
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
+    def release(self, owner):
+        handle = self.held.pop(owner, None)
+        if handle:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def release_all(self):
+        for owner in list(self.held):
+            self.release(owner)
 
 
 # What to look at when a node sits too long in a waiting state.
@@ -124,118 +117,7 @@ def wait_for(conn, node, target, timeout, poll, what):
         time.sleep(poll)
 
 
-def inspected_at(conn, node):
-    """When introspection last finished (None: never). Read from the API: openstacksdk 0.x's Node lacks the field."""
-    return conn.baremetal.get("/nodes/%s" % node.id).json().get("inspection_finished_at")
-
-
-def find_node(conn, name, macs):
-    node = conn.baremetal.find_node(name)
-    if node:
-        log("node %s exists (%s)" % (name, node.id))
-        return node
-    for mac in macs:
-        for port in conn.baremetal.ports(address=mac, details=True):
-            node = conn.baremetal.get_node(port.node_id)
-            log("node with MAC %s exists (%s, named %s): renaming it to %s" % (mac, node.id, node.name, name))
-            return conn.baremetal.update_node(node, name=name)
-    return None
-
-
-def enroll(conn):
-    name, driver = ENV["NODE_NAME"], ENV["NODE_DRIVER"]
-    macs = [m for m in ENV["NODE_MACS"].split(",") if m]
-    node = find_node(conn, name, macs)
-    if node is None:
-        node = conn.baremetal.create_node(name=name, driver=driver)
-        log("created node %s (%s), driver %s" % (name, node.id, driver))
-
-    ops = [{"op": "add", "path": "/driver_info/deploy_kernel", "value": ENV["DEPLOY_KERNEL_ID"]},
-           {"op": "add", "path": "/driver_info/deploy_ramdisk", "value": ENV["DEPLOY_RAMDISK_ID"]}]
-    prefix = BMC_PREFIX.get(driver)
-    if prefix:
-        for field, variable in (("address", "NODE_BMC_ADDRESS"), ("username", "NODE_BMC_USERNAME"), ("port", "NODE_BMC_PORT")):
-            if ENV.get(variable):
-                ops.append({"op": "add", "path": "/driver_info/%s_%s" % (prefix, field), "value": ENV[variable]})
-        if ENV.get("NODE_BMC_SYSTEM_ID"):
-            ops.append({"op": "add", "path": "/driver_info/redfish_system_id", "value": ENV["NODE_BMC_SYSTEM_ID"]})
-        ops.append({"op": "add", "path": "/driver_info/%s_password" % prefix, "value": bmc_password(name)})
-    for key, variable in (("cpus", "NODE_CPUS"), ("memory_mb", "NODE_MEMORY_MB"), ("local_gb", "NODE_LOCAL_GB")):
-        if number(variable) is not None:
-            ops.append({"op": "add", "path": "/properties/%s" % key, "value": number(variable)})
-    if ENV.get("NODE_CPU_ARCH"):
-        ops.append({"op": "add", "path": "/properties/cpu_arch", "value": ENV["NODE_CPU_ARCH"]})
-    if ENV.get("NODE_RESOURCE_CLASS"):
-        ops.append({"op": "add", "path": "/resource_class", "value": ENV["NODE_RESOURCE_CLASS"]})
-    for pair in filter(None, ENV.get("NODE_INTERFACES", "").split(",")):
-        key, _, value = pair.partition("=")
-        ops.append({"op": "add", "path": "/%s" % key, "value": value})
-    if node.driver != driver:
-        ops.append({"op": "add", "path": "/driver", "value": driver})
-    node = conn.baremetal.patch_node(node, ops)
-    log("node %s: driver %s, driver_info and properties set%s" % (name, driver, " (BMC password from the apply-time source)" if prefix else ""))
-
-    for mac in macs:
-        owners = [p.node_id for p in conn.baremetal.ports(address=mac, details=True)]
-        if not owners:
-            conn.baremetal.create_port(address=mac, node_uuid=node.id)
-            log("node %s: port %s created" % (name, mac))
-        elif owners[0] != node.id:
-            die("node %s: MAC %s belongs to another node (%s)" % (name, mac, owners[0]))
-
-    state = node.provision_state
-    inspected = inspected_at(conn, node)
-    log("node %s: provision state %s, inspected: %s" % (name, state, inspected or "never"))
-    if state in DEPLOYED_STATES:
-        log("node %s is deployed or deploying; nothing to do" % name)
-        return
-    if state == "available" and inspected:
-        log("node %s is inspected and available; nothing to do" % name)
-        return
-
-    timeout, poll = number("INTROSPECTION_TIMEOUT_SECONDS"), number("INTROSPECTION_POLL_SECONDS")
-    if state in ("enroll", "available", "inspect failed", "clean failed"):
-        conn.baremetal.set_node_provision_state(node, "manage")
-        node = wait_for(conn, node, "manageable", 300, 2, "manage")
-    elif state in ("inspecting", "inspect wait"):
-        node = wait_for(conn, node, "manageable", timeout, poll, "introspection (already running)")
-    elif state != "manageable":
-        die("node %s is in state %r; cannot enroll from there (see 'openstack baremetal node show %s')" % (name, state, name))
-
-    if not inspected_at(conn, node) or state == "inspect failed":
-        with Slot(number("INTROSPECTION_CONCURRENCY") or 20, timeout):
-            log("node %s: starting introspection" % name)
-            conn.baremetal.set_node_provision_state(node, "inspect")
-            node = wait_for(conn, node, "manageable", timeout, poll, "introspection")
-
-    conn.baremetal.set_node_provision_state(node, "provide")
-    node = wait_for(conn, node, "available", 1800, poll, "provide")
-    log("node %s: available (properties %s)" % (name, json.dumps(node.properties, sort_keys=True)))
-
-
-def tag(conn):
-    global SCRIPT
-    SCRIPT = "tag-node"
-    name = ENV["NODE_NAME"]
-    node = conn.baremetal.find_node(name, ignore_missing=False)
-    current = node.properties.get("capabilities", "")
-
-    def pairs(text):
-        return dict(p.strip().partition(":")[::2] for p in text.split(",") if p.strip())
-
-    merged = pairs(current)
-    merged.update(pairs(ENV["NODE_CAPABILITIES"]))
-    wanted = ",".join("%s:%s" % item for item in merged.items())
-    if wanted == current:
-        log("node %s already has capabilities %r; nothing to do" % (name, current))
-        return
-    conn.baremetal.patch_node(node, [{"op": "add", "path": "/properties/capabilities", "value": wanted}])
-    log("node %s: capabilities %r -> %r" % (name, current, wanted))
-
-
 def unenroll(conn):
-    global SCRIPT
-    SCRIPT = "unenroll-node"
     name = ENV["NODE_NAME"]
     node = conn.baremetal.find_node(name)
     if node is None:
@@ -252,15 +134,10 @@ def unenroll(conn):
 
 
 def main():
-    steps = {"enroll": enroll, "tag": tag, "unenroll": unenroll}
-    if len(sys.argv) != 2 or sys.argv[1] not in steps:
-        die("usage: ironic_node.py %s" % " | ".join(steps))
+    if sys.argv[1:] != ["unenroll"]:
+        die("usage: ironic_node.py unenroll")
     try:
-        conn = openstack.connect(cloud=ENV["OS_CLOUD"])
-        steps[sys.argv[1]](conn)
-        if sys.argv[1] == "enroll" and ENV.get("NODE_CAPABILITIES"):
-            # A node registered again (deleted by hand) comes back tagged in the same step.
-            tag(conn)
+        unenroll(openstack.connect(cloud=ENV["OS_CLOUD"]))
     except openstack.exceptions.SDKException as error:
         die(str(error))
 

@@ -1,0 +1,90 @@
+import { Construct } from "constructs";
+import { BaremetalNode } from "./baremetal-node";
+import { ScriptStep } from "./script-step";
+
+/** Largest environment the step may hand its script (Linux allows 2 MiB for arguments and environment together). */
+const MAX_ENVIRONMENT_BYTES = 1024 * 1024;
+
+export interface NodeEnrollmentProps {
+  /** The nodes to enroll, each with its registration and observations. */
+  readonly nodes: readonly BaremetalNode[];
+  /** `OS_CLOUD` of the undercloud. */
+  readonly cloud: string;
+  /** Path of the node file relative to the project folder (the BMC passwords are read from it at apply time). */
+  readonly nodeFile: string;
+  /** Glance image UUID written to driver_info `deploy_kernel`. */
+  readonly deployKernelId: string;
+  /** Glance image UUID written to driver_info `deploy_ramdisk`. */
+  readonly deployRamdiskId: string;
+  /** Bound of each node's introspection. @default 1800 */
+  readonly introspectionTimeoutSeconds?: number;
+  /** Longest pause between two poll rounds (they start at 1 s and double). @default 10 */
+  readonly introspectionPollSeconds?: number;
+  /**
+   * Introspections at once on the machine that applies, shared by every
+   * enrolment there (flock slots). Terraform's `-parallelism` plays no part:
+   * the whole fleet is one step.
+   * @default 20 (TripleO's default)
+   */
+  readonly introspectionConcurrency?: number;
+}
+
+/**
+ * The enrolment of a fleet of bare-metal nodes, as one step the way
+ * TripleO's `overcloud node import` and bulk introspection work: one process
+ * and one Keystone token for all nodes (scripts/enroll-nodes.sh). Each node
+ * is created or updated, then taken on from its own provision state (manage
+ * → inspect → provide) and tagged; nodes already done are only checked.
+ *
+ * The step runs again when a node's entry changes (new node, new properties
+ * or capabilities: its `LABCDK_NODE_<NAME>` in the plan), when a node's
+ * registration is replaced, or when a node's `Enrolled` or `Tagged`
+ * observation sees drift. A new timeout does not re-run it.
+ */
+export class NodeEnrollment extends Construct {
+  public readonly step: ScriptStep;
+
+  constructor(scope: Construct, id: string, props: NodeEnrollmentProps) {
+    super(scope, id);
+    if (props.nodes.length === 0) throw new Error(`node enrollment "${this.node.path}": needs at least one node`);
+    const specs: Record<string, string> = {};
+    const owners: Record<string, string> = {};
+    for (const node of props.nodes) {
+      const variable = specVariable(node.spec.name);
+      if (owners[variable]) {
+        throw new Error(`node enrollment "${this.node.path}": nodes "${owners[variable]}" and "${node.spec.name}" both map to ${variable} (and to one LABCDK_BMC_PASSWORD_ variable): rename one`);
+      }
+      owners[variable] = node.spec.name;
+      specs[variable] = JSON.stringify(node.spec);
+    }
+    const fleet = {
+      OS_CLOUD: props.cloud,
+      DEPLOY_KERNEL_ID: props.deployKernelId,
+      DEPLOY_RAMDISK_ID: props.deployRamdiskId,
+      ...specs,
+    };
+    const environment = {
+      ...fleet,
+      NODE_FILE: props.nodeFile,
+      INTROSPECTION_TIMEOUT_SECONDS: String(props.introspectionTimeoutSeconds ?? 1800),
+      INTROSPECTION_POLL_SECONDS: String(props.introspectionPollSeconds ?? 10),
+      INTROSPECTION_CONCURRENCY: String(props.introspectionConcurrency ?? 20),
+    };
+    const bytes = Object.entries(environment).reduce((sum, [k, v]) => sum + Buffer.byteLength(`${k}=${v}`) + 1, 0);
+    if (bytes > MAX_ENVIRONMENT_BYTES) {
+      throw new Error(`node enrollment "${this.node.path}": ${props.nodes.length} nodes need ${bytes} bytes of environment, more than the ${MAX_ENVIRONMENT_BYTES} a script is given: split the node file into labs`);
+    }
+    this.step = new ScriptStep(this, "Enroll", {
+      script: "enroll-nodes.sh",
+      environment,
+      replaceOn: { LABCDK_STEP: "enroll-nodes", ...fleet },
+      dependsOn: props.nodes.map((n) => n.registration),
+      replaceTriggeredBy: props.nodes.flatMap((n) => [n.registration, n.enrolled, n.tagged]),
+    });
+  }
+}
+
+/** `LABCDK_NODE_<NAME>`: the node name upper-cased, other characters as `_` (as `LABCDK_BMC_PASSWORD_<NAME>`). */
+export function specVariable(name: string): string {
+  return `LABCDK_NODE_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Enrolls the lab's bare-metal nodes in Ironic, all in one process, and brings
+# each to `available`: create (or update) → ports → manage → inspect → provide → tag.
+set -euo pipefail
+SCRIPT_NAME="enroll-nodes"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$here/lib/common.sh"
+
+usage() {
+  cat <<'USAGE'
+Usage: enroll-nodes.sh [--help]
+
+Run by the labcdk undercloud stack (local-exec) for every node of the node
+file at once (lib/ironic_enroll.py: one process, one Keystone token, one list
+request per poll round for the whole fleet). Idempotent: a node that exists
+(by name, or by one of its MACs) is updated, never duplicated; a node already
+inspected and available only gets its fields and capabilities checked; a node
+caught mid-transition by an interrupted apply is waited for, not restarted.
+A node that fails does not stop the others: every failure is listed at the
+end, and the step fails.
+
+Environment (set by the stack):
+  OS_CLOUD                         undercloud entry of clouds.yaml
+  LABCDK_NODE_<NAME>               one per node: JSON {name, driver, bmc_address, bmc_port,
+                                   bmc_username, bmc_system_id, macs, cpus, memory_mb, local_gb,
+                                   cpu_arch, resource_class, interfaces, capabilities}
+  DEPLOY_KERNEL_ID, DEPLOY_RAMDISK_ID   Glance images for driver_info
+  INTROSPECTION_TIMEOUT_SECONDS    bound of each introspection (manage: 300 s, provide: 1800 s)
+  INTROSPECTION_POLL_SECONDS       longest pause between poll rounds (from 1 s, doubling)
+  INTROSPECTION_CONCURRENCY        introspections at once on this machine (flock slots in
+                                   LABCDK_LOCK_DIR, default $TMPDIR/labcdk-locks); TripleO's default is 20
+  NODE_FILE                        node file, relative to the project folder
+BMC password, at apply time: LABCDK_BMC_PASSWORD_<NODE>, or
+LABCDK_BMC_PASSWORD_FILE (JSON name → password), or the node file's pm_password.
+USAGE
+}
+case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
+
+require_env OS_CLOUD DEPLOY_KERNEL_ID DEPLOY_RAMDISK_ID INTROSPECTION_TIMEOUT_SECONDS INTROSPECTION_POLL_SECONDS \
+  INTROSPECTION_CONCURRENCY NODE_FILE
+python=$(sdk_python)
+exec "$python" "$here/lib/ironic_enroll.py"
