@@ -192,6 +192,7 @@ export function summarizePlans(plans: readonly StackPlan[]): PlanSummary {
         } else {
           const undo = DESTROY_EFFECT[before?.LABCDK_STEP ?? ""];
           if (undo) destructiveLines.push(`**${stack}**: ${undo(before!)}`);
+          else others.push(`- destroy ${label(change)}: its ${before?.LABCDK_STEP ?? "script"} step has nothing to undo, nothing changes in the cloud`);
         }
         continue;
       }

@@ -188,6 +188,23 @@ describe("plan-summary", () => {
     expect(summary.markdown).toContain("1. register + introspect + tag 24 node(s): n00, n01, n02, n03, n04, n05, n06, n07, n08, n09 and 14 more (removed: n24; nodes already done are only checked)");
   });
 
+  test("GIVEN steps removed that have no destroy script (an upgrade from per-node enrolment) THEN they are listed as changing nothing, not as destructive", () => {
+    const summary = summarizePlans([
+      {
+        stack: "u",
+        plan: {
+          resource_changes: [
+            step("terraform_data.Node-n1_Enroll_1", ["delete"], { LABCDK_STEP: "enroll-node", NODE_NAME: "n1" }),
+            step("terraform_data.Nodes_Enroll_1", ["create"], fleet({ n1: {} })),
+          ],
+        },
+      },
+    ]);
+    expect(summary.destructive).toBe(false);
+    expect(summary.markdown).toContain("- destroy `terraform_data.Node-n1_Enroll_1`: its enroll-node step has nothing to undo, nothing changes in the cloud");
+    expect(summary.markdown).toContain("1. register + introspect + tag 1 node(s): n1");
+  });
+
   test("GIVEN an empty plan THEN it says no changes", () => {
     const summary = summarizePlans([{ stack: "s", plan: { resource_changes: [] } }]);
     expect(summary).toEqual({ destructive: false, markdown: expect.stringContaining("No changes.") });

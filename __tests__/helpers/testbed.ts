@@ -65,6 +65,16 @@ export function openstackAction(cloud: string, args: string[]): void {
   if (result.status !== 0) throw new Error(`openstack ${args.join(" ")} failed: ${result.stderr}`);
 }
 
+/** Like `openstackAction`, but says whether it worked instead of throwing: for clean-ups. */
+export function openstackTry(cloud: string, args: string[]): boolean {
+  try {
+    openstackAction(cloud, args);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * One synthesized stack of a lab, for a describe block of integration tests:
  * `tofu init` before them, `tofu destroy` after them whatever happened (a

@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { projectRoot } from "../../lab/project-root";
 import { writeFiles } from "../helpers/files";
-import { describeWithTestbed, openstack, openstackAction, openstackMaybe, stackOnTestbed, testbedEnv } from "../helpers/testbed";
+import { describeWithTestbed, openstack, openstackAction, openstackMaybe, openstackTry, stackOnTestbed, testbedEnv } from "../helpers/testbed";
 import { tofu } from "../helpers/tofu";
 
 const BIN = path.join(projectRoot(), "bin", "labcdk.js");
@@ -88,8 +88,8 @@ describeWithTestbed("drift on the test bed: the plan shows exactly the steps tha
   afterAll(() => {
     // stackOnTestbed destroys both stacks; a node left by a failed step is removed here.
     if (openstackMaybe("undercloud", ["baremetal", "node", "show", NODE])) {
-      openstackMaybe("undercloud", ["baremetal", "node", "manage", NODE, "--wait", "120"]);
-      openstackMaybe("undercloud", ["baremetal", "node", "delete", NODE]);
+      openstackTry("undercloud", ["baremetal", "node", "manage", NODE, "--wait", "120"]);
+      openstackTry("undercloud", ["baremetal", "node", "delete", NODE]);
     }
   });
 

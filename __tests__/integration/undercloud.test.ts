@@ -4,15 +4,15 @@
  * profile-tagged, `available` node; re-apply is a no-op; destroy removes it.
  */
 import { TESTBED_LAB } from "../helpers/synth";
-import { describeWithTestbed, openstack, openstackMaybe, stackOnTestbed } from "../helpers/testbed";
+import { describeWithTestbed, openstack, openstackMaybe, openstackTry, stackOnTestbed } from "../helpers/testbed";
 
 describeWithTestbed("undercloud stack on the test bed", () => {
 
   // A node left by an earlier, interrupted run would be adopted (matched by name): start clean.
   beforeAll(() => {
     if (openstackMaybe("undercloud", ["baremetal", "node", "show", "compute2"])) {
-      openstackMaybe("undercloud", ["baremetal", "node", "manage", "compute2", "--wait", "120"]);
-      openstackMaybe("undercloud", ["baremetal", "node", "delete", "compute2"]);
+      openstackTry("undercloud", ["baremetal", "node", "manage", "compute2", "--wait", "120"]);
+      openstackTry("undercloud", ["baremetal", "node", "delete", "compute2"]);
     }
   });
   const { run } = stackOnTestbed(TESTBED_LAB, "testbed-undercloud");

@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { projectRoot } from "../../lab/project-root";
-import { describeWithTestbed, openstack, openstackAction, openstackMaybe, testbedEnv } from "../helpers/testbed";
+import { describeWithTestbed, openstack, openstackAction, openstackMaybe, openstackTry, testbedEnv } from "../helpers/testbed";
 
 const SCRIPT = path.join(projectRoot(), "scripts", "enroll-nodes.sh");
 const suffix = randomUUID().slice(0, 6);
@@ -66,8 +66,8 @@ describeWithTestbed("scripts/enroll-nodes.sh on the test bed", () => {
   afterAll(() => {
     for (let i = 0; i < 4; i++) {
       if (!openstackMaybe("undercloud", ["baremetal", "node", "show", name(i)])) continue;
-      openstackMaybe("undercloud", ["baremetal", "node", "manage", name(i), "--wait", "120"]);
-      openstackMaybe("undercloud", ["baremetal", "node", "delete", name(i)]);
+      openstackTry("undercloud", ["baremetal", "node", "manage", name(i), "--wait", "120"]);
+      openstackTry("undercloud", ["baremetal", "node", "delete", name(i)]);
     }
   });
 
