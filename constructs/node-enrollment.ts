@@ -39,7 +39,8 @@ export interface NodeEnrollmentProps {
  * The step runs again when a node's entry changes (new node, new properties
  * or capabilities: its `LABCDK_NODE_<NAME>` in the plan), when a node's
  * registration is replaced, or when a node's `Enrolled` or `Tagged`
- * observation sees drift. A new timeout does not re-run it.
+ * observation sees drift. Its own timeouts do not re-run it (but see
+ * `BaremetalNodeProps`: each registration still holds them).
  */
 export class NodeEnrollment extends Construct {
   public readonly step: ScriptStep;
