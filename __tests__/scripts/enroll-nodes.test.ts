@@ -5,8 +5,10 @@
  * run or a person left them in, and a missing password stopping the run
  * before any request. Node names are this run's own.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../../lab/project-root";
 import { describeWithTestbed, openstack, openstackAction, openstackMaybe, openstackTry, testbedEnv } from "../helpers/testbed";
@@ -64,7 +66,7 @@ describeWithTestbed("scripts/enroll-nodes.sh on the test bed", () => {
     ramdisk = openstack("undercloud", ["image", "show", "bm-deploy-ramdisk"]).id;
   });
   afterAll(() => {
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
       if (!openstackMaybe("undercloud", ["baremetal", "node", "show", name(i)])) continue;
       openstackTry("undercloud", ["baremetal", "node", "manage", name(i), "--wait", "120"]);
       openstackTry("undercloud", ["baremetal", "node", "delete", name(i)]);
@@ -123,6 +125,26 @@ describeWithTestbed("scripts/enroll-nodes.sh on the test bed", () => {
     expect(renamed.uuid).toBe(created.uuid);
     expect(renamed.provision_state).toBe("available");
     expect(renamed.inspection_finished_at).toBeTruthy();
+  });
+
+  test("introspection slots are shared across processes and the wait for one is bounded", () => {
+    const locks = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-locks-"));
+    // Another enrolment on this machine holds the only slot.
+    const holder = spawn("flock", [path.join(locks, "introspection-slot-0"), "sleep", "120"], { stdio: "ignore" });
+    try {
+      spawnSync("sleep", ["0.5"]);
+      openstackAction("undercloud", ["baremetal", "node", "manage", name(1), "--wait", "120"]);
+      const result = enroll([spec(1)], { LABCDK_LOCK_DIR: locks, INTROSPECTION_CONCURRENCY: "1", INTROSPECTION_TIMEOUT_SECONDS: "4" });
+      // Inspected before, so no slot is needed: it is provided.
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain(`node ${name(1)}: inspected -> provide`);
+      const fresh = enroll([spec(5)], { LABCDK_LOCK_DIR: locks, INTROSPECTION_CONCURRENCY: "1", INTROSPECTION_TIMEOUT_SECONDS: "4" });
+      expect(fresh.status).toBe(1);
+      expect(fresh.stdout).toContain("waiting for an introspection slot (1 in use)");
+      expect(fresh.stderr).toMatch(new RegExp(`error: node ${name(5)}: no introspection slot free after [4-9]s \\(1 in use on this machine\\)`));
+    } finally {
+      holder.kill();
+    }
   });
 
   test("the capabilities merge with the node's own instead of replacing them", () => {

@@ -140,12 +140,16 @@ class Track:
         self.must_inspect = not self.inspected_at or state == "inspect failed"
         self.retried = False
         self.action, self.since = None, time.monotonic()
+        self.requests = {}  # verb → how often we asked
 
     def needs_inspection(self, node):
         """Never inspected (or its last one failed), and no introspection has finished since we looked."""
         return self.must_inspect and node.get("inspection_finished_at") == self.inspected_at
 
     def act(self, conn, verb):
+        self.requests[verb] = self.requests.get(verb, 0) + 1
+        if self.requests[verb] > 3:
+            raise Failure("asked to %s %d times without the node moving on; see 'openstack baremetal node show %s'" % (verb, self.requests[verb] - 1, self.name))
         conn.baremetal.set_node_provision_state(self.uuid, verb)
         self.action, self.since = verb, time.monotonic()
 
@@ -243,6 +247,9 @@ def converge(conn, specs, fields):
                     elif step == "wait":
                         waiting.append((name, why))
                     elif step == "inspect" and not slots.take(name):
+                        waited = time.monotonic() - track.since
+                        if waited > number("INTROSPECTION_TIMEOUT_SECONDS"):
+                            raise Failure("no introspection slot free after %ds (%d in use on this machine)" % (waited, slots.count))
                         waiting.append((name, "waiting for an introspection slot (%d in use)" % slots.count))
                     else:
                         log("node %s: %s -> %s" % (name, why, step if step != "inspect" else "starting introspection"))
