@@ -2,7 +2,6 @@ import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { BaremetalNodeDefinition } from "../lab/instackenv";
 import { ScriptStep } from "./script-step";
-import { StepObservation } from "./step-observation";
 
 export interface BaremetalNodeProps {
   /** The node as read from the node file (no password in it). */
@@ -58,22 +57,15 @@ export interface NodeEnrollmentSpec {
 /**
  * One bare-metal node of the lab, as a plan shows it. The work (enroll →
  * manage → inspect → provide → tag) is done for the whole fleet at once by
- * `NodeEnrollment`, which takes `spec`; per node there is:
- * - `Registration` (identity: driver, BMC, MACs, properties, deploy images)
- *   runs nothing at create; its destroy unregisters the node, and refuses
- *   while an instance is on it. A change of identity replaces it (and the
- *   enrolment then registers the node again).
- * - Two observations, read at every refresh: `Enrolled` (the node exists and
- *   is `available` or deployed) and `Tagged` (its capabilities). Drift in
- *   either re-runs the enrolment: see `StepObservation`.
+ * `NodeEnrollment`, which takes `spec` and observes every node. Per node
+ * there is one resource, `Registration` (identity: driver, BMC, MACs,
+ * properties, deploy images): it runs nothing at create; its destroy
+ * unregisters the node, and refuses while an instance is on it. A change of
+ * identity replaces it, and the enrolment then registers the node again.
  */
 export class BaremetalNode extends Construct {
   /** Holds the node's unregistration (destroy) for as long as its identity stays the same. */
   public readonly registration: ScriptStep;
-  /** `registered` while the node exists and its enrolment is done. */
-  public readonly enrolled: StepObservation;
-  /** The lab's capabilities with the node's values. */
-  public readonly tagged: StepObservation;
   /** What `NodeEnrollment` needs of this node (no password). */
   public readonly spec: NodeEnrollmentSpec;
 
@@ -84,7 +76,6 @@ export class BaremetalNode extends Construct {
       Annotations.of(this).addWarning(`node "${n.name}": classic driver "${n.classicDriver}" is registered as the hardware type "${n.driver}" (classic drivers were removed from Ironic in Rocky)`);
     }
     const capabilities = { ...n.capabilities, ...(props.capabilities ?? {}) };
-    const capabilityList = Object.entries(capabilities).map(([k, v]) => `${k}:${v}`).join(",");
     // Unchanged since per-node enrolment, so that no existing registration is replaced
     // (a replacement unregisters the node). It still holds the introspection settings.
     const identity = {
@@ -113,19 +104,6 @@ export class BaremetalNode extends Construct {
       destroyScript: "unenroll-node.sh",
       environment: identity,
     });
-    const scripts = ScriptStep.scriptsAsset(this);
-    this.enrolled = new StepObservation(this, "Enrolled", {
-      check: "ironic-node",
-      inputs: { OS_CLOUD: props.cloud, NODE_NAME: n.name },
-      state: "registered",
-      scripts,
-    });
-    this.tagged = new StepObservation(this, "Tagged", {
-      check: "ironic-node-capabilities",
-      inputs: { OS_CLOUD: props.cloud, NODE_NAME: n.name, NODE_CAPABILITIES: capabilityList },
-      state: capabilityState(capabilities),
-      scripts,
-    });
     this.spec = {
       name: n.name,
       driver: n.driver,
@@ -143,13 +121,4 @@ export class BaremetalNode extends Construct {
       capabilities,
     };
   }
-}
-
-/**
- * The `Tagged` observation's state: the wanted capabilities sorted by key, as
- * scripts/lib/observe_step.py prints them (`boot_option:local,profile:compute`).
- */
-export function capabilityState(capabilities: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(capabilities).sort();
-  return keys.length === 0 ? "(none)" : keys.map((k) => `${k}:${capabilities[k]}`).join(",");
 }

@@ -1,12 +1,13 @@
 import { Construct } from "constructs";
 import { BaremetalNode } from "./baremetal-node";
 import { ScriptStep } from "./script-step";
+import { StepObservation } from "./step-observation";
 
 /** Largest environment the step may hand its script (Linux allows 2 MiB for arguments and environment together). */
 const MAX_ENVIRONMENT_BYTES = 1024 * 1024;
 
 export interface NodeEnrollmentProps {
-  /** The nodes to enroll, each with its registration and observations. */
+  /** The nodes to enroll, each with its registration. */
   readonly nodes: readonly BaremetalNode[];
   /** `OS_CLOUD` of the undercloud. */
   readonly cloud: string;
@@ -38,12 +39,16 @@ export interface NodeEnrollmentProps {
  *
  * The step runs again when a node's entry changes (new node, new properties
  * or capabilities: its `LABCDK_NODE_<NAME>` in the plan), when a node's
- * registration is replaced, or when a node's `Enrolled` or `Tagged`
- * observation sees drift. Its own timeouts do not re-run it (but see
+ * registration is replaced, or when the `Registered` or `Tagged`
+ * observation sees drift (the plan names the nodes). Its own timeouts do not re-run it (but see
  * `BaremetalNodeProps`: each registration still holds them).
  */
 export class NodeEnrollment extends Construct {
   public readonly step: ScriptStep;
+  /** `registered` while every node exists and its enrolment is done; else the nodes that are not. */
+  public readonly registered: StepObservation;
+  /** `tagged` while every node has the lab's capabilities; else the nodes that differ. */
+  public readonly tagged: StepObservation;
 
   constructor(scope: Construct, id: string, props: NodeEnrollmentProps) {
     super(scope, id);
@@ -75,17 +80,42 @@ export class NodeEnrollment extends Construct {
     if (bytes > MAX_ENVIRONMENT_BYTES) {
       throw new Error(`node enrollment "${this.node.path}": ${props.nodes.length} nodes need ${bytes} bytes of environment, more than the ${MAX_ENVIRONMENT_BYTES} a script is given: split the node file into labs`);
     }
+    // Two observations for the whole fleet, not two per node: each is one observer
+    // run (one process, one Keystone token, one list request) at every refresh.
+    const scripts = ScriptStep.scriptsAsset(this);
+    const names = props.nodes.map((n) => n.spec.name).join(",");
+    this.registered = new StepObservation(this, "Registered", {
+      check: "ironic-nodes",
+      inputs: { OS_CLOUD: props.cloud, NODE_NAMES: names },
+      state: "registered",
+      scripts,
+    });
+    const wanted = props.nodes.map((n) => [
+      `NODE_CAPABILITIES_${variableSuffix(n.spec.name)}`,
+      Object.entries(n.spec.capabilities).map(([k, v]) => `${k}:${v}`).join(","),
+    ]);
+    this.tagged = new StepObservation(this, "Tagged", {
+      check: "ironic-nodes-capabilities",
+      inputs: { OS_CLOUD: props.cloud, NODE_NAMES: names, ...Object.fromEntries(wanted) },
+      state: "tagged",
+      scripts,
+    });
     this.step = new ScriptStep(this, "Enroll", {
       script: "enroll-nodes.sh",
       environment,
       replaceOn: { LABCDK_STEP: "enroll-nodes", ...fleet },
       dependsOn: props.nodes.map((n) => n.registration),
-      replaceTriggeredBy: props.nodes.flatMap((n) => [n.registration, n.enrolled, n.tagged]),
+      replaceTriggeredBy: [...props.nodes.map((n) => n.registration), this.registered, this.tagged],
     });
   }
 }
 
-/** `LABCDK_NODE_<NAME>`: the node name upper-cased, other characters as `_` (as `LABCDK_BMC_PASSWORD_<NAME>`). */
+/** `LABCDK_NODE_<NAME>`: the node name as in `LABCDK_BMC_PASSWORD_<NAME>`. */
 export function specVariable(name: string): string {
-  return `LABCDK_NODE_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+  return `LABCDK_NODE_${variableSuffix(name)}`;
+}
+
+/** A node name in a variable name: upper-cased, other characters as `_`. */
+function variableSuffix(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 }

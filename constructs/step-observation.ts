@@ -11,7 +11,13 @@ const OBSERVER_TIMEOUT_SECONDS = 120;
 const OBSERVER_CONCURRENCY = 4;
 
 /** The checks scripts/observe-step.sh knows, with the inputs each needs. */
-export type ObservationCheck = "ironic-node" | "ironic-node-capabilities" | "nova-instance-host" | "compute-hosts";
+export type ObservationCheck =
+  | "ironic-nodes"
+  | "ironic-nodes-capabilities"
+  | "ironic-node"
+  | "ironic-node-capabilities"
+  | "nova-instance-host"
+  | "compute-hosts";
 
 export interface StepObservationProps {
   /** What scripts/observe-step.sh observes (its docstring says what each prints). */

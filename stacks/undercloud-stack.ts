@@ -18,7 +18,7 @@ export interface UndercloudStackProps {
 
 /**
  * What the director (undercloud) does: bare-metal nodes in Ironic
- * (runbook Part 1: per node a registration and observations, and one
+ * (runbook Part 1: per node a registration, and one observed
  * enrolment step for the fleet) and the overcloud deploy through Heat (Part 2). A
  * scale-in runs first, as separate steps a plan shows: drain each removed
  * compute host, then `overcloud node delete`, then the deploy with the

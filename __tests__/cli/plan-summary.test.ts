@@ -143,20 +143,20 @@ describe("plan-summary", () => {
   });
 
   test("GIVEN drift (a node deleted by hand) THEN the observation is named and the enrolment re-runs, not flagged as unregistering", () => {
-    const input = fleet({ compute2: {} });
+    const input = fleet({ compute1: {}, compute2: {} });
     const summary = summarizePlans([
       {
         stack: "lab-undercloud",
         plan: {
           resource_changes: [
             {
-              address: "labcdk_observation.Node-compute2_Enrolled_1",
+              address: "labcdk_observation.Nodes_Registered_1",
               mode: "managed",
               type: "labcdk_observation",
               change: {
                 actions: ["update"],
-                before: { check: "ironic-node", inputs: { OS_CLOUD: "undercloud", NODE_NAME: "compute2" }, state: "absent" },
-                after: { check: "ironic-node", inputs: { OS_CLOUD: "undercloud", NODE_NAME: "compute2" }, state: "registered" },
+                before: { check: "ironic-nodes", inputs: { OS_CLOUD: "undercloud", NODE_NAMES: "compute1,compute2" }, state: "compute2: absent" },
+                after: { check: "ironic-nodes", inputs: { OS_CLOUD: "undercloud", NODE_NAMES: "compute1,compute2" }, state: "registered" },
               },
             },
             { ...step("terraform_data.Nodes_Enroll_1", ["delete", "create"], input), action_reason: "replace_by_triggers" } as ResourceChange,
@@ -164,8 +164,8 @@ describe("plan-summary", () => {
         },
       },
     ]);
-    expect(summary.markdown).toContain("Drift observed at refresh (the steps below run again to fix it):\n\n- ironic-node compute2: observed `absent`, the lab wants `registered`");
-    expect(summary.markdown).toContain("1. register + introspect + tag 1 node(s): compute2 (no node entry changed: drift, or a registration replaced; nodes already done are only checked)");
+    expect(summary.markdown).toContain("Drift observed at refresh (the steps below run again to fix it):\n\n- ironic-nodes: observed `compute2: absent`, the lab wants `registered`");
+    expect(summary.markdown).toContain("1. register + introspect + tag 2 node(s): compute1, compute2 (no node entry changed: drift, or a registration replaced; nodes already done are only checked)");
     expect(summary.markdown).not.toContain("unregister");
     expect(summary.destructive).toBe(false);
   });

@@ -31,7 +31,7 @@ describeWithTestbed("plan-summary on real plans from the test bed", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("### summary-undercloud");
     expect(result.stdout).toContain("Nothing is destroyed or replaced.");
-    // The node's registration and its two observations, and the fleet's enrolment.
+    // The node's registration, and the fleet's enrolment with its two observations.
     expect(result.stdout).toContain("| 4 | 0 | 0 | 0 |");
     expect(result.stdout).toMatch(/Lab steps that will run:\n\n1\. register \+ introspect \+ tag 1 node\(s\): summary00\n$/);
   });
@@ -44,7 +44,7 @@ describeWithTestbed("plan-summary on real plans from the test bed", () => {
     }
     const result = summarize(planJson([]));
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain("Drift observed at refresh (the steps below run again to fix it):\n\n- ironic-node summary00: observed `absent`, the lab wants `registered`\n");
+    expect(result.stdout).toContain("Drift observed at refresh (the steps below run again to fix it):\n\n- ironic-nodes: observed `summary00: absent`, the lab wants `registered`\n");
     expect(result.stdout).toMatch(/Lab steps that will run:\n\n1\. register \+ introspect \+ tag 1 node\(s\): summary00 \(no node entry changed: drift, or a registration replaced; nodes already done are only checked\)\n/);
     expect(result.stdout).toContain("| 0 | 1 | 1 | 0 |");
     expect(result.stdout).toContain("Nothing is destroyed or replaced.");

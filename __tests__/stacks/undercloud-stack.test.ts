@@ -84,7 +84,7 @@ describe("undercloud stack of the classroom lab", () => {
     const { NODE_FILE, INTROSPECTION_TIMEOUT_SECONDS, INTROSPECTION_POLL_SECONDS, INTROSPECTION_CONCURRENCY, ...fleet } = enroll.input;
     expect(enroll.triggers_replace).toEqual(fleet);
     const observations = resourcesOf(json, "labcdk_observation");
-    const [registration, enrolled, tagged, ...more] = enroll.lifecycle.replace_triggered_by;
+    const [registration, registered, tagged, ...more] = enroll.lifecycle.replace_triggered_by;
     expect(more).toEqual([]);
     expect(registration).toMatch(/^terraform_data\.Node-compute2_Registration_[0-9A-F]+$/);
     const observed = (reference: string) => {
@@ -92,11 +92,13 @@ describe("undercloud stack of the classroom lab", () => {
       expect([type, attribute]).toEqual(["labcdk_observation", "state"]);
       return observations[name];
     };
-    expect(observed(enrolled)).toMatchObject({ check: "ironic-node", inputs: { OS_CLOUD: "undercloud", NODE_NAME: "compute2" }, state: "registered" });
-    expect(observed(tagged)).toMatchObject({
-      check: "ironic-node-capabilities",
-      inputs: { OS_CLOUD: "undercloud", NODE_NAME: "compute2", NODE_CAPABILITIES: "profile:compute,boot_option:local" },
-      state: "boot_option:local,profile:compute",
+    // Two observations for the fleet, whatever its size.
+    expect(observed(registered)).toEqual({ provider: "labcdk", check: "ironic-nodes", inputs: { OS_CLOUD: "undercloud", NODE_NAMES: "compute2" }, state: "registered" });
+    expect(observed(tagged)).toEqual({
+      provider: "labcdk",
+      check: "ironic-nodes-capabilities",
+      inputs: { OS_CLOUD: "undercloud", NODE_NAMES: "compute2", NODE_CAPABILITIES_COMPUTE2: "profile:compute,boot_option:local" },
+      state: "tagged",
     });
     const slowerJson = synthJson(labStacks(classroomWith((text) => text.replace("introspectionTimeoutSeconds: 1800", "introspectionTimeoutSeconds: 3600"))).undercloud);
     const slower = stepOf(slowerJson, "Nodes_Enroll_");

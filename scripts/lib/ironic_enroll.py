@@ -115,7 +115,7 @@ def register(conn, spec, fields, node, port_owner):
             ops.append({"op": "add", "path": "/driver", "value": driver})
         conn.baremetal.patch_node(uuid, ops)
         log("node %s: exists (%s), driver %s, driver_info and properties set%s" % (name, uuid, driver, secret))
-    for mac in spec.get("macs", []):
+    for mac in (m.lower() for m in spec.get("macs", [])):
         owner = port_owner.get(mac)
         if owner is None:
             conn.baremetal.create_port(address=mac, node_uuid=uuid)
@@ -209,14 +209,14 @@ def progress(waiting, started):
 def converge(conn, specs, fields):
     started = time.monotonic()
     nodes = list_nodes(conn)
-    port_owner = {p["address"]: p["node_uuid"] for p in paged(conn, "/ports?fields=address,node_uuid")}
+    port_owner = {p["address"].lower(): p["node_uuid"] for p in paged(conn, "/ports?fields=address,node_uuid")}
     by_name = {n["name"]: n for n in nodes.values() if n["name"]}
     tracks, failures = {}, {}
     for spec in specs:
         try:
             node = by_name.get(spec["name"])
             if node is None:
-                owner = next((port_owner[m] for m in spec.get("macs", []) if m in port_owner), None)
+                owner = next((port_owner[m.lower()] for m in spec.get("macs", []) if m.lower() in port_owner), None)
                 node = nodes.get(owner)
             uuid = register(conn, spec, fields[spec["name"]], node, port_owner)
             tracks[spec["name"]] = Track(spec, uuid, node)

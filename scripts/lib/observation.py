@@ -77,8 +77,24 @@ NODE_FIELDS = "uuid,name,provision_state,power_state,maintenance,maintenance_rea
 def observe_node(cloud, name):
     # Fields listed explicitly (API 1.8): driver_info is never fetched. Names in the URL need 1.5.
     node = cloud.get("baremetal", "/nodes/%s?fields=%s" % (urllib.parse.quote(name, safe=""), NODE_FIELDS), microversion="1.8", missing_ok=True)
-    if node is None:
-        return None
+    return None if node is None else node_summary(node)
+
+
+def observe_nodes(cloud, names):
+    """The named nodes that exist, by name: one list request (per page of the API's limit), not one per node."""
+    wanted, found = set(names), {}
+    url = "/nodes?fields=name,%s" % NODE_FIELDS
+    while url:
+        page = cloud.get("baremetal", url, microversion="1.8")
+        for node in page.get("nodes", []):
+            if node.get("name") in wanted:
+                found[node["name"]] = node_summary(node)
+        following = page.get("next")
+        url = following[following.index("/nodes"):] if following else None
+    return found
+
+
+def node_summary(node):
     properties = node.get("properties") or {}
     return {
         "uuid": node.get("uuid"),

@@ -5,15 +5,23 @@ drift" is string equality. Read-only: GET requests only.
 
     observe-step.sh CHECK        inputs in the environment, all with OS_CLOUD
 
-  ironic-node               NODE_NAME
+  ironic-nodes              NODE_NAMES ("name,...")
+      "registered"                 every node exists and its enrolment is done (available, or deployed)
+      "<name>: <word>; ..."        else each node that is not, in the given order, with the word
+                                   ironic-node prints for it
+  ironic-nodes-capabilities NODE_NAMES, NODE_CAPABILITIES_<NAME> per node ("key:value,..."; the name
+                            upper-cased, other characters as "_")
+      "tagged"                     every node has the wanted values (an absent node counts as tagged:
+                                   ironic-nodes reports it, and the enrolment tags a node it registers)
+      "<name>: <key:value,...>; ..." else each node that differs, with its values of the wanted keys
+                                   as ironic-node-capabilities prints them
+  ironic-node               NODE_NAME      (one node; observations made before the fleet checks)
       "registered"                 the node exists and enrolling is done (available, or deployed)
       "absent"                     no such node
       "provision_state=<state>"    the enroll step's work is undone (enroll, manageable, inspect failed, ...)
   ironic-node-capabilities  NODE_NAME, NODE_CAPABILITIES ("key:value,...")
       "key:value,..."              the wanted keys, sorted, with the node's values ("key:(unset)");
-                                   "(none)" when nothing is wanted
-                                   An absent node prints the wanted state: the ironic-node
-                                   observation reports it, and the enroll step tags a node it registers.
+                                   "(none)" when nothing is wanted. An absent node prints the wanted state.
   nova-instance-host        INSTANCE_ID, TARGET_HOST
       "host=<host>"                the server's compute host. An absent server prints the wanted
                                    state: the OpenStack provider replaces the server, and with it the step.
@@ -29,7 +37,7 @@ import os
 import sys
 import time
 
-from observation import CannotObserve, Cloud, capabilities, observe_compute_hosts, observe_node, observe_server
+from observation import CannotObserve, Cloud, capabilities, observe_compute_hosts, observe_node, observe_nodes, observe_server
 
 ENV = os.environ
 
@@ -50,9 +58,8 @@ def need(*names):
     return [ENV[name] for name in names]
 
 
-def ironic_node(cloud):
-    (name,) = need("NODE_NAME")
-    node = observe_node(cloud.connect(), name)
+def enrolment_word(node):
+    """registered | absent | provision_state=<state>, for one observed node (None: absent)."""
     if node is None:
         return "absent"
     if node["provisionState"] in ENROLL_UNDONE:
@@ -60,12 +67,48 @@ def ironic_node(cloud):
     return "registered"
 
 
-def ironic_node_capabilities(cloud):
-    name, wanted_text = need("NODE_NAME", "NODE_CAPABILITIES")
-    wanted = capabilities(wanted_text)
-    node = observe_node(cloud.connect(), name)
+def capability_words(node, wanted):
+    """The wanted keys, sorted, with the node's values; an absent node has the wanted ones."""
     have = wanted if node is None else node["capabilities"]
     return ",".join("%s:%s" % (key, have.get(key, "(unset)")) for key in sorted(wanted)) or "(none)"
+
+
+def node_names():
+    (text,) = need("NODE_NAMES")
+    return [name for name in text.split(",") if name]
+
+
+def ironic_nodes(cloud):
+    names = node_names()
+    observed = observe_nodes(cloud.connect(), names)
+    drifted = ["%s: %s" % (name, enrolment_word(observed.get(name))) for name in names if enrolment_word(observed.get(name)) != "registered"]
+    return "; ".join(drifted) or "registered"
+
+
+def ironic_nodes_capabilities(cloud):
+    names = node_names()
+    variables = {name: "NODE_CAPABILITIES_" + "".join(c if c.isalnum() else "_" for c in name.upper()) for name in names}
+    missing = [variable for variable in variables.values() if variable not in ENV]
+    if missing:
+        die("missing environment variable(s): %s (set by the stack's labcdk_observation inputs)" % " ".join(missing), 1)
+    wanted = {name: capabilities(ENV[variable]) for name, variable in variables.items()}
+    observed = observe_nodes(cloud.connect(), names)
+    drifted = []
+    for name in names:
+        words = capability_words(observed.get(name), wanted[name])
+        if words != capability_words(None, wanted[name]):
+            drifted.append("%s: %s" % (name, words))
+    return "; ".join(drifted) or "tagged"
+
+
+def ironic_node(cloud):
+    (name,) = need("NODE_NAME")
+    return enrolment_word(observe_node(cloud.connect(), name))
+
+
+def ironic_node_capabilities(cloud):
+    name, wanted_text = need("NODE_NAME", "NODE_CAPABILITIES")
+    return capability_words(observe_node(cloud.connect(), name), capabilities(wanted_text))
 
 
 def nova_instance_host(cloud):
@@ -87,6 +130,8 @@ def compute_hosts(cloud):
 
 
 CHECKS = {
+    "ironic-nodes": ironic_nodes,
+    "ironic-nodes-capabilities": ironic_nodes_capabilities,
     "ironic-node": ironic_node,
     "ironic-node-capabilities": ironic_node_capabilities,
     "nova-instance-host": nova_instance_host,
