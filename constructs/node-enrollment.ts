@@ -40,8 +40,9 @@ export interface NodeEnrollmentProps {
  * The step runs again when a node's entry changes (new node, new properties
  * or capabilities: its `LABCDK_NODE_<NAME>` in the plan), when a node's
  * registration is replaced, or when the `Registered` or `Tagged`
- * observation sees drift (the plan names the nodes). Its own timeouts do not re-run it (but see
- * `BaremetalNodeProps`: each registration still holds them).
+ * observation sees drift (the plan names the nodes). Its own timeouts do
+ * not re-run it (but see `BaremetalNodeProps`: each registration still
+ * holds them).
  */
 export class NodeEnrollment extends Construct {
   public readonly step: ScriptStep;

@@ -81,7 +81,8 @@ def node_names():
 def ironic_nodes(cloud):
     names = node_names()
     observed = observe_nodes(cloud.connect(), names)
-    drifted = ["%s: %s" % (name, enrolment_word(observed.get(name))) for name in names if enrolment_word(observed.get(name)) != "registered"]
+    words = [(name, enrolment_word(observed.get(name))) for name in names]
+    drifted = ["%s: %s" % (name, word) for name, word in words if word != "registered"]
     return "; ".join(drifted) or "registered"
 
 
