@@ -59,6 +59,31 @@ describe("scripts/enroll-nodes.sh without a cloud", () => {
   });
 });
 
+describe("the apply-time BMC password (scripts/lib/ironic_node.py bmc_password)", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-passwords-"));
+  fs.writeFileSync(path.join(dir, "nodes.json"), JSON.stringify({ nodes: [{ name: "n-1", pm_password: "from-node-file" }, { name: "n-2", pm_password: "file-2" }] }));
+  fs.writeFileSync(path.join(dir, "passwords.json"), JSON.stringify({ "n-1": "from-password-file" }));
+  const passwordOf = (names: string[], env: Record<string, string>) =>
+    spawnSync("/usr/bin/python3", ["-c", "import sys, ironic_node\nfor n in sys.argv[1:]: print(ironic_node.bmc_password(n))", ...names], {
+      encoding: "utf8",
+      cwd: path.join(projectRoot(), "scripts", "lib"),
+      env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: "1", LABCDK_PROJECT_DIR: dir, NODE_FILE: "nodes.json", ...env },
+    });
+
+  test("LABCDK_BMC_PASSWORD_<NODE> first, then LABCDK_BMC_PASSWORD_FILE, then the node file", () => {
+    expect(passwordOf(["n-1", "n-2"], {}).stdout).toBe("from-node-file\nfile-2\n");
+    expect(passwordOf(["n-1"], { LABCDK_BMC_PASSWORD_FILE: path.join(dir, "passwords.json") }).stdout).toBe("from-password-file\n");
+    expect(passwordOf(["n-1"], { LABCDK_BMC_PASSWORD_N_1: "from-env", LABCDK_BMC_PASSWORD_FILE: path.join(dir, "passwords.json") }).stdout).toBe("from-env\n");
+  });
+
+  test("a node the password file lacks: a clear error that names it, no password shown", () => {
+    const result = passwordOf(["n-2"], { LABCDK_BMC_PASSWORD_FILE: path.join(dir, "passwords.json") });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("node n-2: no password for it in LABCDK_BMC_PASSWORD_FILE");
+    expect(result.stderr + result.stdout).not.toContain("from-");
+  });
+});
+
 describeWithTestbed("scripts/enroll-nodes.sh on the test bed", () => {
   jest.setTimeout(600000);
   beforeAll(() => {

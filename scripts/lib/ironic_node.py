@@ -7,6 +7,7 @@ apply-time BMC password, the introspection slots and the stuck-state hints.
 The BMC password is sent only in API request bodies, never printed.
 """
 import fcntl
+import functools
 import json
 import os
 import sys
@@ -36,22 +37,36 @@ def bmc_password(name):
     if ENV.get(variable):
         return ENV[variable]
     if ENV.get("LABCDK_BMC_PASSWORD_FILE"):
-        with open(ENV["LABCDK_BMC_PASSWORD_FILE"]) as handle:
-            value = json.load(handle).get(name)
+        value = password_file().get(name)
         if value:
             return value
         die("node %s: no password for it in LABCDK_BMC_PASSWORD_FILE" % name)
+    path, passwords, problem = node_file_passwords()
+    if passwords is None:
+        die("node %s: cannot read %s for the BMC password (%s); set %s or LABCDK_BMC_PASSWORD_FILE" % (name, path, problem, variable))
+    if passwords.get(name):
+        return passwords[name]
+    die("node %s: no pm_password in %s; set %s or LABCDK_BMC_PASSWORD_FILE" % (name, path, variable))
+
+
+@functools.lru_cache(maxsize=None)
+def password_file():
+    """LABCDK_BMC_PASSWORD_FILE ({name: password}), read once per process."""
+    with open(ENV["LABCDK_BMC_PASSWORD_FILE"]) as handle:
+        return json.load(handle)
+
+
+@functools.lru_cache(maxsize=None)
+def node_file_passwords():
+    """(path, {name: pm_password}, None) of the node file, read once per process; (path, None, why) when unreadable."""
     project = ENV.get("LABCDK_PROJECT_DIR") or os.path.abspath(os.path.join(os.getcwd(), "..", "..", ".."))
     path = os.path.join(project, ENV["NODE_FILE"])
     try:
         with open(path) as handle:
             nodes = json.load(handle).get("nodes", [])
     except OSError as error:
-        die("node %s: cannot read %s for the BMC password (%s); set %s or LABCDK_BMC_PASSWORD_FILE" % (name, path, error.strerror, variable))
-    for node in nodes:
-        if node.get("name") == name and node.get("pm_password"):
-            return node["pm_password"]
-    die("node %s: no pm_password in %s; set %s or LABCDK_BMC_PASSWORD_FILE" % (name, path, variable))
+        return path, None, error.strerror
+    return path, {node.get("name"): node.get("pm_password") for node in nodes}, None
 
 
 class IntrospectionSlots:
