@@ -42,7 +42,7 @@ from observation import CannotObserve, Cloud, capabilities, observe_compute_host
 ENV = os.environ
 
 # Provision states from which the enroll step's work has to be done again
-# (enroll-node.sh takes a node on from each of them).
+# (enroll-nodes.sh takes a node on from each of them).
 ENROLL_UNDONE = ("enroll", "verifying", "manageable", "inspecting", "inspect wait", "inspect failed", "clean failed")
 
 
