@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { nodeVariableSuffix } from "../lab/instackenv";
 import { BaremetalNode } from "./baremetal-node";
 import { ScriptStep } from "./script-step";
 import { StepObservation } from "./step-observation";
@@ -92,7 +93,7 @@ export class NodeEnrollment extends Construct {
       scripts,
     });
     const wanted = props.nodes.map((n) => [
-      `NODE_CAPABILITIES_${variableSuffix(n.spec.name)}`,
+      `NODE_CAPABILITIES_${nodeVariableSuffix(n.spec.name)}`,
       Object.entries(n.spec.capabilities).map(([k, v]) => `${k}:${v}`).join(","),
     ]);
     this.tagged = new StepObservation(this, "Tagged", {
@@ -113,10 +114,5 @@ export class NodeEnrollment extends Construct {
 
 /** `LABCDK_NODE_<NAME>`: the node name as in `LABCDK_BMC_PASSWORD_<NAME>`. */
 export function specVariable(name: string): string {
-  return `LABCDK_NODE_${variableSuffix(name)}`;
-}
-
-/** A node name in a variable name: upper-cased, other characters as `_`. */
-function variableSuffix(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+  return `LABCDK_NODE_${nodeVariableSuffix(name)}`;
 }

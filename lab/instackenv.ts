@@ -115,6 +115,14 @@ export interface BaremetalNodeDefinition {
   readonly interfaces: Readonly<Record<string, string>>;
 }
 
+/**
+ * A node name as it appears in environment-variable names
+ * (`LABCDK_BMC_PASSWORD_<NAME>`, `LABCDK_NODE_<NAME>`): upper-cased, other characters as `_`.
+ */
+export function nodeVariableSuffix(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+}
+
 /** Parses `key:value,key:value` capability strings; undefined when malformed. */
 export function parseCapabilities(capabilities: string): Record<string, string> | undefined {
   const result: Record<string, string> = {};
@@ -202,7 +210,7 @@ export function readNodeFile(file: string): NodeFile {
     if (!("pm_type" in entry)) report("pm_type", `is required (one of ${HARDWARE_TYPES.join(", ")})`);
 
     if (n.name !== undefined) {
-      const variable = n.name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+      const variable = nodeVariableSuffix(n.name);
       if (namesSeen.has(n.name)) report("name", `duplicates node #${namesSeen.get(n.name)}`, n.name);
       else if (variablesSeen.has(variable)) report("name", `reads as node "${variablesSeen.get(variable)}" in environment variables (LABCDK_BMC_PASSWORD_${variable}): rename one`, n.name);
       else {

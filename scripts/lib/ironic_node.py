@@ -15,6 +15,8 @@ import time
 
 import openstack
 
+from observation import variable_suffix
+
 ENV = os.environ
 SCRIPT = "unenroll-node"
 
@@ -33,7 +35,7 @@ DEPLOYED_STATES = ("active", "deploying", "wait call-back", "deploy failed")
 
 def bmc_password(name):
     """LABCDK_BMC_PASSWORD_<NAME>, else LABCDK_BMC_PASSWORD_FILE (JSON name → password), else the node file."""
-    variable = "LABCDK_BMC_PASSWORD_" + "".join(c if c.isalnum() else "_" for c in name.upper())
+    variable = "LABCDK_BMC_PASSWORD_" + variable_suffix(name)
     if ENV.get(variable):
         return ENV[variable]
     if ENV.get("LABCDK_BMC_PASSWORD_FILE"):

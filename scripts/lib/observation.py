@@ -60,6 +60,11 @@ def one_line(value):
     return " ".join(str(value).split())
 
 
+def variable_suffix(name):
+    """A node name in environment-variable names (LABCDK_BMC_PASSWORD_<NAME>, NODE_CAPABILITIES_<NAME>): upper-cased, other characters as "_"."""
+    return "".join(c if c.isalnum() else "_" for c in name.upper())
+
+
 def capabilities(text):
     if isinstance(text, dict):
         return {str(k): str(v) for k, v in text.items()}

@@ -37,7 +37,7 @@ import os
 import sys
 import time
 
-from observation import CannotObserve, Cloud, capabilities, observe_compute_hosts, observe_node, observe_nodes, observe_server
+from observation import CannotObserve, Cloud, capabilities, observe_compute_hosts, observe_node, observe_nodes, observe_server, variable_suffix
 
 ENV = os.environ
 
@@ -88,7 +88,7 @@ def ironic_nodes(cloud):
 
 def ironic_nodes_capabilities(cloud):
     names = node_names()
-    variables = {name: "NODE_CAPABILITIES_" + "".join(c if c.isalnum() else "_" for c in name.upper()) for name in names}
+    variables = {name: "NODE_CAPABILITIES_" + variable_suffix(name) for name in names}
     missing = [variable for variable in variables.values() if variable not in ENV]
     if missing:
         die("missing environment variable(s): %s (set by the stack's labcdk_observation inputs)" % " ".join(missing), 1)
