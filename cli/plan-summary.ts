@@ -136,6 +136,16 @@ const DESTROY_EFFECT: Readonly<Record<string, (inputs: Inputs) => string>> = {
 /** Steps that run nothing when created (they only hold a destroy script). */
 const NOTHING_AT_CREATE: ReadonlySet<string> = new Set(["unenroll-node"]);
 
+/** Why a registration is replaced: the identity values (`triggers_replace`) that differ. */
+function identityChange(change: ResourceChange): string {
+  const before = (change.change.before?.triggers_replace ?? {}) as Inputs;
+  const after = (change.change.after?.triggers_replace ?? {}) as Inputs;
+  const differing = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((key) => before[key] !== after[key]);
+  if (differing.length === 0) return "it is replaced as it is (tainted by a failed apply, or -replace)";
+  const shownValue = (value: string | undefined) => (value === undefined ? "(none)" : value === "" ? '""' : value);
+  return `the machine's identity changed: ${differing.map((key) => `${key} ${shownValue(before[key])} → ${shownValue(after[key])}`).join(", ")}`;
+}
+
 /** A drifted observation (labcdk_observation refreshed to something else): what was seen, what is wanted. */
 function describeDrift(change: ResourceChange): string | undefined {
   const before = change.change.before as { check?: string; state?: string; inputs?: Inputs } | null | undefined;
@@ -169,6 +179,11 @@ export function summarizePlans(plans: readonly StackPlan[]): PlanSummary {
     for (const change of plan.resource_changes ?? []) {
       if (change.mode !== "managed") continue;
       const action = actionOf(change.change.actions);
+      if (change.change.actions.join(",") === "forget") {
+        const name = inputsOf(change.change.before)?.NODE_NAME;
+        others.push(`- forget ${label(change)}${name ? `: node ${name}'s registration of an earlier labcdk; its Machine resource takes it over, nothing changes in the cloud` : ": out of the state, nothing changes in the cloud"}`);
+        continue;
+      }
       if (!action) continue;
       counts[action]++;
       if (change.type === "labcdk_observation") {
@@ -187,7 +202,7 @@ export function summarizePlans(plans: readonly StackPlan[]): PlanSummary {
             if (effect) destructiveLines.push(`**${stack}**: ${effect(after ?? before!)}`);
           }
           const undo = before && action === "replace" ? DESTROY_EFFECT[before.LABCDK_STEP ?? ""] : undefined;
-          const why = NOTHING_AT_CREATE.has(before?.LABCDK_STEP ?? "") ? "it is registered again: its identity (driver, BMC, MACs, properties) changed" : `its step is replaced: ${describeStep(after ?? before!)}`;
+          const why = NOTHING_AT_CREATE.has(before?.LABCDK_STEP ?? "") ? `it is registered again: ${identityChange(change)}` : `its step is replaced: ${describeStep(after ?? before!)}`;
           if (undo) destructiveLines.push(`**${stack}**: ${undo(before!)} first (${why})`);
         } else {
           const undo = DESTROY_EFFECT[before?.LABCDK_STEP ?? ""];

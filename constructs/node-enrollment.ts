@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { nodeVariableSuffix } from "../lab/instackenv";
+import { CREATE_DEFAULTS } from "../lab/ironic-fields";
 import { BaremetalNode } from "./baremetal-node";
 import { ScriptStep } from "./script-step";
 import { StepObservation } from "./step-observation";
@@ -12,12 +13,13 @@ export interface NodeEnrollmentProps {
   readonly nodes: readonly BaremetalNode[];
   /** `OS_CLOUD` of the undercloud. */
   readonly cloud: string;
-  /** Path of the node file relative to the project folder (the BMC passwords are read from it at apply time). */
+  /**
+   * The node file, relative to the project folder: the last source of BMC
+   * passwords at apply time (after `LABCDK_BMC_PASSWORD_<NODE>` and
+   * `LABCDK_BMC_PASSWORD_FILE`), read only when a node needs a password
+   * neither gives. Its change re-runs nothing.
+   */
   readonly nodeFile: string;
-  /** Glance image UUID written to driver_info `deploy_kernel`. */
-  readonly deployKernelId: string;
-  /** Glance image UUID written to driver_info `deploy_ramdisk`. */
-  readonly deployRamdiskId: string;
   /** Bound of each node's introspection. @default 1800 */
   readonly introspectionTimeoutSeconds?: number;
   /** Longest pause between two poll rounds (they start at 1 s and double). @default 10 */
@@ -38,12 +40,11 @@ export interface NodeEnrollmentProps {
  * is created or updated, then taken on from its own provision state (manage
  * → inspect → provide) and tagged; nodes already done are only checked.
  *
- * The step runs again when a node's entry changes (new node, new properties
- * or capabilities: its `LABCDK_NODE_<NAME>` in the plan), when a node's
- * registration is replaced, or when the `Registered` or `Tagged`
- * observation sees drift (the plan names the nodes). Its own timeouts do
- * not re-run it (but see `BaremetalNodeProps`: each registration still
- * holds them).
+ * The step runs again when a node's entry changes (new node, new images,
+ * properties or capabilities: its `LABCDK_NODE_<NAME>` in the plan), when a
+ * node's registration is replaced, or when the `Registered` or `Tagged`
+ * observation sees drift (the plan names the nodes). Its timeouts and the
+ * node file's path do not re-run it (an in-place update of its input).
  */
 export class NodeEnrollment extends Construct {
   public readonly step: ScriptStep;
@@ -67,8 +68,7 @@ export class NodeEnrollment extends Construct {
     }
     const fleet = {
       OS_CLOUD: props.cloud,
-      DEPLOY_KERNEL_ID: props.deployKernelId,
-      DEPLOY_RAMDISK_ID: props.deployRamdiskId,
+      CREATE_DEFAULTS: JSON.stringify(CREATE_DEFAULTS),
       ...specs,
     };
     const environment = {

@@ -38,6 +38,12 @@ export const ROOT_DEVICE_HINTS = ["size", "model", "vendor", "serial", "wwn", "w
 export const HARDWARE_INTERFACES = ["bios", "boot", "console", "deploy", "firmware", "inspect", "management", "network", "power", "raid", "rescue", "storage", "vendor"] as const;
 /** Hardware types whose BMC needs an address, a user and a password. */
 const BMC_DRIVERS = ["ipmi", "redfish", "idrac", "ilo", "irmc"];
+/** Hardware types that take the BMC's port as a field of its own (redfish has it in the pm_addr URL). */
+const PORT_DRIVERS = ["ipmi", "idrac", "ilo", "irmc"];
+/** Hardware types that take a Redfish system id (idrac: for its Redfish interfaces, as TripleO maps it). */
+const SYSTEM_ID_DRIVERS = ["redfish", "idrac"];
+/** The BMC fields of the file, for drivers that have no BMC (TripleO drops them with a warning). */
+const BMC_FIELDS = ["pm_addr", "pm_user", "pm_password", "pm_port", "pm_system_id"] as const;
 
 const MAC = /^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/;
 const macAddress = z
@@ -92,6 +98,16 @@ const FIELDS = {
 type FieldName = keyof typeof FIELDS;
 type Parsed = { -readonly [K in FieldName]?: z.infer<(typeof FIELDS)[K]> };
 
+/** One NIC of a node (`ports`, or an address of the legacy `mac` list). */
+export interface BaremetalPort {
+  /** MAC address, lower-case. */
+  readonly address: string;
+  /** Ironic port `physical_network`, when the file gives one. */
+  readonly physicalNetwork?: string;
+  /** Ironic port `local_link_connection` (switch_id, port_id, switch_info), when the file gives one. */
+  readonly localLinkConnection?: Readonly<Record<string, string>>;
+}
+
 /** One bare-metal node as the constructs see it. No password here. */
 export interface BaremetalNodeDefinition {
   readonly name: string;
@@ -103,7 +119,10 @@ export interface BaremetalNodeDefinition {
   readonly bmcPort?: number;
   readonly bmcUsername?: string;
   readonly bmcSystemId?: string;
+  /** Every MAC of the node, lower-case, in file order (`mac`, then `ports`). */
   readonly macs: readonly string[];
+  /** The node's NICs, as Ironic ports: `mac` entries (no more than an address), then `ports`. */
+  readonly ports: readonly BaremetalPort[];
   readonly cpus?: number;
   readonly memoryMb?: number;
   readonly localGb?: number;
@@ -113,6 +132,16 @@ export interface BaremetalNodeDefinition {
   readonly resourceClass?: string;
   /** `*_interface` fields, e.g. boot_interface. */
   readonly interfaces: Readonly<Record<string, string>>;
+  /** Root device hints (`root_device`), as written. */
+  readonly rootDevice?: Readonly<Record<string, string | number | boolean>>;
+  /** `platform` (TripleO keeps it in `extra.tripleo_platform`). */
+  readonly platform?: string;
+  /** `conductor_group`. */
+  readonly conductorGroup?: string;
+  /** `kernel_id`: the node's own deploy and rescue kernel (Glance name or ID, or a URL). */
+  readonly kernelImage?: string;
+  /** `ramdisk_id`: the node's own deploy and rescue ramdisk (Glance name or ID, or a URL). */
+  readonly ramdiskImage?: string;
 }
 
 /**
@@ -234,10 +263,25 @@ export function readNodeFile(file: string): NodeFile {
       }
     }
     if (driver === "redfish" && !("pm_system_id" in entry)) report("pm_system_id", "is required for driver redfish (the Redfish system path, e.g. /redfish/v1/Systems/1)");
-    if (driver !== "redfish" && n.pm_system_id !== undefined) report("pm_system_id", `is used by redfish only, not ${driver}`, n.pm_system_id);
+    if (driver !== undefined && BMC_DRIVERS.includes(driver)) {
+      if (!SYSTEM_ID_DRIVERS.includes(driver) && n.pm_system_id !== undefined) report("pm_system_id", `is used by redfish and idrac only, not ${driver}`, n.pm_system_id);
+      if (!PORT_DRIVERS.includes(driver) && n.pm_port !== undefined) report("pm_port", `is not a field of driver ${driver}: write the port in pm_addr (https://host:port)`, n.pm_port);
+    } else if (driver !== undefined && (HARDWARE_TYPES as readonly string[]).includes(driver)) {
+      for (const field of BMC_FIELDS) {
+        if (field in entry) report(field, `is not used by driver ${driver} (it has no BMC; TripleO drops it too): remove it`);
+      }
+    }
     if (n.platform !== undefined && n.arch === undefined) report("platform", "needs arch as well (as TripleO requires)", n.platform);
 
-    const macs = [...(n.mac ?? []), ...(n.ports ?? []).map((p) => p.address)].map((m) => m.toLowerCase());
+    const ports: BaremetalPort[] = [
+      ...(n.mac ?? []).map((address) => ({ address: address.toLowerCase() })),
+      ...(n.ports ?? []).map((p) => ({
+        address: p.address.toLowerCase(),
+        ...(p.physical_network !== undefined ? { physicalNetwork: p.physical_network } : {}),
+        ...(p.local_link_connection !== undefined ? { localLinkConnection: p.local_link_connection as Record<string, string> } : {}),
+      })),
+    ];
+    const macs = ports.map((p) => p.address);
     if (!("mac" in entry) && !("ports" in entry) && driver !== undefined && driver !== "fake-hardware") report("ports", "lists no MAC address (give ports, or the legacy mac list)");
     if (n.mac !== undefined) warnings.push(`${file}: ${label}: mac: the legacy "mac" list is read; TripleO from Wallaby on accepts only "ports" ([{"address": ...}])`);
     for (const mac of macs) {
@@ -283,6 +327,7 @@ export function readNodeFile(file: string): NodeFile {
       bmcUsername: n.pm_user,
       bmcSystemId: n.pm_system_id,
       macs,
+      ports,
       cpus: n.cpu,
       memoryMb: n.memory,
       localGb: n.disk,
@@ -290,6 +335,11 @@ export function readNodeFile(file: string): NodeFile {
       capabilities,
       resourceClass: n.resource_class,
       interfaces,
+      rootDevice: n.root_device,
+      platform: n.platform,
+      conductorGroup: n.conductor_group,
+      kernelImage: n.kernel_id,
+      ramdiskImage: n.ramdisk_id,
     });
   });
 

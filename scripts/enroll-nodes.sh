@@ -21,22 +21,27 @@ end, and the step fails.
 
 Environment (set by the stack):
   OS_CLOUD                         undercloud entry of clouds.yaml
-  LABCDK_NODE_<NAME>               one per node: JSON {name, driver, bmc_address, bmc_port,
-                                   bmc_username, bmc_system_id, macs, cpus, memory_mb, local_gb,
-                                   cpu_arch, resource_class, interfaces, capabilities}
-  DEPLOY_KERNEL_ID, DEPLOY_RAMDISK_ID   Glance images for driver_info
+  LABCDK_NODE_<NAME>               one per node: JSON of what Ironic gets (lab/ironic-fields.ts):
+                                   {name, driver, driver_info (no password), password_fields,
+                                   properties, capabilities, fields (resource_class, conductor_group,
+                                   *_interface), extra, ports [{address, physical_network,
+                                   local_link_connection}]}
+  CREATE_DEFAULTS                  JSON {resource_class, physical_network}: set on a new node / port only
   INTROSPECTION_TIMEOUT_SECONDS    bound of each introspection (manage: 300 s, provide: 1800 s)
   INTROSPECTION_POLL_SECONDS       longest pause between poll rounds (from 1 s, doubling)
   INTROSPECTION_CONCURRENCY        introspections at once on this machine (flock slots in
                                    LABCDK_LOCK_DIR, default $TMPDIR/labcdk-locks); TripleO's default is 20
-  NODE_FILE                        node file, relative to the project folder
+  NODE_FILE                        the node file (absolute path): the last source of BMC passwords
 BMC password, at apply time: LABCDK_BMC_PASSWORD_<NODE>, or
 LABCDK_BMC_PASSWORD_FILE (JSON name → password), or the node file's pm_password.
+Only what differs from the node file is patched (and the password, which Ironic
+masks); on a deployed node, driver, interfaces, resource class, conductor group
+and ports are left as they are (Ironic refuses them), with a line saying so.
 USAGE
 }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 
-require_env OS_CLOUD DEPLOY_KERNEL_ID DEPLOY_RAMDISK_ID INTROSPECTION_TIMEOUT_SECONDS INTROSPECTION_POLL_SECONDS \
+require_env OS_CLOUD CREATE_DEFAULTS INTROSPECTION_TIMEOUT_SECONDS INTROSPECTION_POLL_SECONDS \
   INTROSPECTION_CONCURRENCY NODE_FILE
 python=$(sdk_python)
 exec "$python" "$here/lib/ironic_enroll.py"

@@ -9,6 +9,7 @@ import { NodeEnrollment } from "../constructs/node-enrollment";
 import { OvercloudDeploy } from "../constructs/overcloud-deploy";
 import { OvercloudModel } from "../constructs/overcloud-dialects";
 import { OvercloudNodeDelete } from "../constructs/overcloud-node-delete";
+import { isImageName } from "../lab/ironic-fields";
 import { Lab } from "../lab/load";
 import { projectRoot } from "../lab/project-root";
 
@@ -42,29 +43,37 @@ export class UndercloudStack extends TerraformStack {
 
     const kernel = new DataOpenstackImagesImageV2(this, "DeployKernel", { name: lab.baremetal.deployKernelImage, mostRecent: true });
     const ramdisk = new DataOpenstackImagesImageV2(this, "DeployRamdisk", { name: lab.baremetal.deployRamdiskImage, mostRecent: true });
-
-    // Portable across checkouts: the scripts resolve it against the project folder at apply time.
-    const nodeFile = path.relative(projectRoot(), lab.nodeFile);
-    const settings = {
-      cloud: lab.clouds.undercloud,
-      nodeFile,
-      deployKernelId: kernel.id,
-      deployRamdiskId: ramdisk.id,
-      introspectionTimeoutSeconds: lab.baremetal.introspectionTimeoutSeconds,
-      introspectionPollSeconds: lab.baremetal.introspectionPollSeconds,
-      introspectionConcurrency: lab.baremetal.introspectionConcurrency,
+    // A node's own kernel_id / ramdisk_id that names a Glance image is looked up like the lab's
+    // (one data source per name); an ID or a URL goes to Ironic as written.
+    const imageIds = new Map<string, string>();
+    const imageId = (reference: string | undefined): string | undefined => {
+      if (reference === undefined || !isImageName(reference)) return reference;
+      if (!imageIds.has(reference)) {
+        imageIds.set(reference, new DataOpenstackImagesImageV2(this, `NodeImage-${reference}`, { name: reference, mostRecent: true }).id);
+      }
+      return imageIds.get(reference);
     };
+
     const nodes: Record<string, BaremetalNode> = {};
     for (const node of lab.nodes) {
       // Id from the node name, never its position: removing one node leaves the others alone.
       nodes[node.name] = new BaremetalNode(this, `Node-${node.name}`, {
-        ...settings,
+        cloud: lab.clouds.undercloud,
         node,
+        images: { deployKernel: kernel.id, deployRamdisk: ramdisk.id, nodeKernel: imageId(node.kernelImage), nodeRamdisk: imageId(node.ramdiskImage) },
         capabilities: lab.baremetal.nodes[node.name]?.capabilities,
       });
     }
     this.nodes = nodes;
-    this.enrollment = new NodeEnrollment(this, "Nodes", { ...settings, nodes: Object.values(nodes) });
+    this.enrollment = new NodeEnrollment(this, "Nodes", {
+      cloud: lab.clouds.undercloud,
+      // Relative to the project folder, so that the output holds no path of this machine.
+      nodeFile: path.relative(projectRoot(), lab.nodeFile),
+      nodes: Object.values(nodes),
+      introspectionTimeoutSeconds: lab.baremetal.introspectionTimeoutSeconds,
+      introspectionPollSeconds: lab.baremetal.introspectionPollSeconds,
+      introspectionConcurrency: lab.baremetal.introspectionConcurrency,
+    });
 
     if (!lab.overcloud.deploy) return;
     const overcloud = lab.overcloud;

@@ -71,21 +71,48 @@ describe("plan-summary", () => {
     expect(summary.markdown).toContain("| 0 | 1 | 1 | 0 |");
   });
 
-  test("GIVEN a node whose identity changed THEN the unregistering that comes first is flagged, and the enrolment runs", () => {
+  test("GIVEN a node whose identity changed THEN the unregistering that comes first is flagged with what changed, and the enrolment runs", () => {
+    const identity = { OS_CLOUD: "undercloud", NODE_NAME: "n1", NODE_DRIVER: "ipmi", NODE_BMC_ADDRESS: "10.0.0.1", NODE_MACS: "52:54:00:00:00:01" };
+    const moved = { ...identity, NODE_DRIVER: "redfish", NODE_BMC_ADDRESS: "https://10.0.0.1" };
+    const machine: ResourceChange = {
+      address: "terraform_data.Node-n1_Machine_1",
+      mode: "managed",
+      type: "terraform_data",
+      change: {
+        actions: ["delete", "create"],
+        before: { input: { LABCDK_STEP: "unenroll-node", ...identity }, triggers_replace: identity },
+        after: { input: { LABCDK_STEP: "unenroll-node", ...moved }, triggers_replace: moved },
+      },
+    };
     const summary = summarizePlans([
       {
         stack: "u",
-        plan: {
-          resource_changes: [
-            step("terraform_data.Node-n1_Registration_1", ["delete", "create"], { LABCDK_STEP: "unenroll-node", NODE_NAME: "n1", NODE_DRIVER: "redfish" }),
-            step("terraform_data.Nodes_Enroll_1", ["delete", "create"], fleet({ n1: { driver: "redfish" }, n2: {} }), fleet({ n1: {}, n2: {} })),
-          ],
-        },
+        plan: { resource_changes: [machine, step("terraform_data.Nodes_Enroll_1", ["delete", "create"], fleet({ n1: { driver: "redfish" }, n2: {} }), fleet({ n1: {}, n2: {} }))] },
       },
     ]);
     expect(summary.destructive).toBe(true);
-    expect(summary.markdown).toContain("- **u**: unregister node n1 from Ironic first (it is registered again: its identity (driver, BMC, MACs, properties) changed)");
+    expect(summary.markdown).toContain(
+      "- **u**: unregister node n1 from Ironic first (it is registered again: the machine's identity changed: NODE_DRIVER ipmi → redfish, NODE_BMC_ADDRESS 10.0.0.1 → https://10.0.0.1)",
+    );
     expect(summary.markdown).toMatch(/Lab steps that will run:\n\n1\. register \+ introspect \+ tag 2 node\(s\): n1, n2 \(new or changed: n1; nodes already done are only checked\)\n$/);
+  });
+
+  test("GIVEN the upgrade from labcdk 0.1 (its registration forgotten, a Machine created) THEN nothing is destructive and the forget is explained", () => {
+    const forgotten: ResourceChange = {
+      address: "terraform_data.Node-n1_Registration_914EE740",
+      mode: "managed",
+      type: "terraform_data",
+      change: { actions: ["forget"], before: { input: { LABCDK_STEP: "unenroll-node", NODE_NAME: "n1" } }, after: null },
+    };
+    const summary = summarizePlans([
+      { stack: "u", plan: { resource_changes: [forgotten, step("terraform_data.Node-n1_Machine_1", ["create"], { LABCDK_STEP: "unenroll-node", NODE_NAME: "n1" })] } },
+    ]);
+    expect(summary.destructive).toBe(false);
+    expect(summary.markdown).toContain("Nothing is destroyed or replaced.");
+    expect(summary.markdown).toContain(
+      "- forget `terraform_data.Node-n1_Registration_914EE740`: node n1's registration of an earlier labcdk; its Machine resource takes it over, nothing changes in the cloud",
+    );
+    expect(summary.markdown).toContain("| 1 | 0 | 0 | 0 |");
   });
 
   test("GIVEN a scale-in THEN the drain and the node delete are separate steps, both listed first as destructive, and the deploy shows the lower count", () => {

@@ -3,11 +3,19 @@ import { BaremetalNode } from "../../constructs/baremetal-node";
 import { NodeEnrollment, specVariable } from "../../constructs/node-enrollment";
 import { BaremetalNodeDefinition } from "../../lab/instackenv";
 
-const settings = { cloud: "undercloud", nodeFile: "nodes.json", deployKernelId: "k", deployRamdiskId: "r" };
+const settings = { cloud: "undercloud", nodeFile: "/labs/x/nodes.json" };
 
 function node(stack: TerraformStack, name: string, extra: Partial<BaremetalNodeDefinition> = {}): BaremetalNode {
-  const definition: BaremetalNodeDefinition = { name, driver: "fake-hardware", macs: ["52:54:00:00:00:01"], capabilities: {}, interfaces: {}, ...extra };
-  return new BaremetalNode(stack, `Node-${name}`, { ...settings, node: definition });
+  const definition: BaremetalNodeDefinition = {
+    name,
+    driver: "fake-hardware",
+    macs: ["52:54:00:00:00:01"],
+    ports: [{ address: "52:54:00:00:00:01" }],
+    capabilities: {},
+    interfaces: {},
+    ...extra,
+  };
+  return new BaremetalNode(stack, `Node-${name}`, { cloud: settings.cloud, images: { deployKernel: "k", deployRamdisk: "r" }, node: definition });
 }
 
 describe("NodeEnrollment", () => {
@@ -17,7 +25,18 @@ describe("NodeEnrollment", () => {
     const enrollment = new NodeEnrollment(stack, "Nodes", { ...settings, nodes: [node(stack, "a"), node(stack, "b-1", { cpus: 8, capabilities: { profile: "compute" } })] });
     const json = JSON.parse(Testing.synth(stack));
     const input = json.resource.terraform_data[enrollment.step.resource.friendlyUniqueId].input;
-    expect(JSON.parse(input.LABCDK_NODE_B_1)).toEqual({ name: "b-1", driver: "fake-hardware", macs: ["52:54:00:00:00:01"], cpus: 8, capabilities: { profile: "compute" } });
+    expect(JSON.parse(input.LABCDK_NODE_B_1)).toEqual({
+      name: "b-1",
+      driver: "fake-hardware",
+      driver_info: { deploy_kernel: "k", deploy_ramdisk: "r" },
+      password_fields: [],
+      properties: { cpus: 8 },
+      capabilities: { profile: "compute" },
+      fields: {},
+      extra: {},
+      ports: [{ address: "52:54:00:00:00:01" }],
+    });
+    expect(JSON.parse(input.CREATE_DEFAULTS)).toEqual({ resource_class: "baremetal", physical_network: "ctlplane" });
     expect(JSON.parse(input.LABCDK_NODE_A).name).toBe("a");
   });
 

@@ -40,15 +40,21 @@ export function labStacks(labFile: string = CLASSROOM_LAB): LabStacks {
 
 /**
  * The classroom lab file with one edit applied, written with a copy of its
- * node file into a fresh folder; returns the new lab file. The edit must
- * change something.
+ * node file (edited by `nodeEdit`, when given, on its one node) into a fresh
+ * folder; returns the new lab file. The edits must change something.
  */
-export function classroomWith(edit: (text: string) => string): string {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function classroomWith(edit: (text: string) => string, nodeEdit?: (node: any) => void): string {
   const text = fs.readFileSync(CLASSROOM_LAB, "utf8");
   const edited = edit(text);
   if (edited === text) throw new Error("classroomWith: the edit changed nothing (a stale search string?)");
-  const nodeFile = fs.readFileSync(path.join(path.dirname(CLASSROOM_LAB), "instackenv-onenode.json"), "utf8");
-  return path.join(writeFiles({ "lab.yaml": edited, "instackenv-onenode.json": nodeFile }), "lab.yaml");
+  const nodeText = fs.readFileSync(path.join(path.dirname(CLASSROOM_LAB), "instackenv-onenode.json"), "utf8");
+  const nodes = JSON.parse(nodeText);
+  if (nodeEdit) {
+    nodeEdit(nodes.nodes[0]);
+    if (JSON.stringify(nodes) === JSON.stringify(JSON.parse(nodeText))) throw new Error("classroomWith: the node edit changed nothing");
+  }
+  return path.join(writeFiles({ "lab.yaml": edited, "instackenv-onenode.json": JSON.stringify(nodes, null, 2) }), "lab.yaml");
 }
 
 /**

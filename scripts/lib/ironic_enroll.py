@@ -21,17 +21,20 @@ import sys
 import time
 
 import openstack
+from openstack import utils
 
 import ironic_node
 from ironic_node import DEPLOYED_STATES, STUCK_HINTS, IntrospectionSlots, bmc_password, die, log
 
 ENV = os.environ
-# Of the list requests: `fields` came in 1.8 (Liberty), so every director release answers them.
-# Creating a node goes through openstacksdk, which negotiates (enroll: 1.11, resource_class: 1.21, *_interface: 1.31).
+# Of the poll rounds' list requests: `fields` came in 1.8 (Liberty), so every director release answers them.
 MICROVERSION = "1.8"
 NODE_FIELDS = "uuid,name,driver,provision_state,target_provision_state,last_error,inspection_finished_at,properties,instance_uuid"
-# Driver-info field prefix of each hardware type.
-BMC_PREFIX = {"ipmi": "ipmi", "redfish": "redfish", "idrac": "drac", "ilo": "ilo", "irmc": "irmc"}
+# Of the first, detailed list (what is compared with the node file): conductor_group came in 1.46
+# (Rocky), interfaces in 1.31, resource_class in 1.21; an older Ironic answers what it has.
+DETAIL_MICROVERSION = "1.46"
+# Top-level fields Ironic refuses to change on a deployed node (driver, interfaces, resource class, conductor group).
+NOT_WHILE_DEPLOYED = ("driver", "resource_class", "conductor_group")
 # How long each of our requests may take to finish, in seconds (introspection: INTROSPECTION_TIMEOUT_SECONDS).
 MANAGE_TIMEOUT, PROVIDE_TIMEOUT = 300, 1800
 SPEC_PREFIX = "LABCDK_NODE_"
@@ -43,26 +46,28 @@ def number(name):
 
 
 def node_specs():
-    """The fleet, one JSON object per node in LABCDK_NODE_<NAME> (written by the stack; no password)."""
+    """The fleet, one JSON object per node in LABCDK_NODE_<NAME> (lab/ironic-fields.ts writes them; no password)."""
     specs = []
     for variable in sorted(k for k in ENV if k.startswith(SPEC_PREFIX)):
         try:
             spec = json.loads(ENV[variable])
         except ValueError as error:
             die("%s is not JSON (%s); it is written by the labcdk stack" % (variable, error))
-        if not isinstance(spec, dict) or not spec.get("name") or not spec.get("driver"):
-            die("%s needs at least a name and a driver" % variable)
+        missing = [k for k in ("name", "driver", "driver_info", "password_fields", "properties", "capabilities", "fields", "extra", "ports")
+                   if k not in spec] if isinstance(spec, dict) else ["everything"]
+        if missing:
+            die("%s lacks %s; it is written by the labcdk stack (synthesize again)" % (variable, ", ".join(missing)))
         specs.append(spec)
     if not specs:
         die("no nodes: no %s* variable is set" % SPEC_PREFIX)
     return specs
 
 
-def paged(conn, url):
+def paged(conn, url, microversion=MICROVERSION):
     """Every item of an Ironic collection, following `next` links."""
     items, key = [], url.split("?")[0].strip("/").split("/")[0]
     while url:
-        body = conn.baremetal.get(url, microversion=MICROVERSION, raise_exc=True).json()
+        body = conn.baremetal.get(url, microversion=microversion, raise_exc=True).json()
         items.extend(body[key])
         url = body.get("next")
         if url:
@@ -74,55 +79,117 @@ def list_nodes(conn):
     return {n["uuid"]: n for n in paged(conn, "/nodes?fields=%s" % NODE_FIELDS)}
 
 
-def wanted_fields(spec):
-    """driver_info, properties and top-level fields the node file asks for."""
-    driver = spec["driver"]
-    info = {"deploy_kernel": ENV["DEPLOY_KERNEL_ID"], "deploy_ramdisk": ENV["DEPLOY_RAMDISK_ID"]}
-    prefix = BMC_PREFIX.get(driver)
-    if prefix:
-        for field in ("address", "username", "port"):
-            if spec.get("bmc_" + field) not in (None, ""):
-                info["%s_%s" % (prefix, field)] = spec["bmc_" + field]
-        if spec.get("bmc_system_id"):
-            info["redfish_system_id"] = spec["bmc_system_id"]
-        info["%s_password" % prefix] = bmc_password(spec["name"])
-    properties = {k: spec[k] for k in ("cpus", "memory_mb", "local_gb", "cpu_arch") if spec.get(k) not in (None, "")}
-    top = dict(spec.get("interfaces") or {})
-    if spec.get("resource_class"):
-        top["resource_class"] = spec["resource_class"]
-    return info, properties, top
+def detail_microversion(conn):
+    """DETAIL_MICROVERSION, or the server's highest when that is older."""
+    return utils.maximum_supported_microversion(conn.baremetal, DETAIL_MICROVERSION) or MICROVERSION
 
 
-def register(conn, spec, fields, node, port_owner):
+def with_password(spec):
+    """The node's driver_info, its BMC password filled in (read here, at apply time)."""
+    info = dict(spec["driver_info"])
+    if spec["password_fields"]:
+        password = bmc_password(spec["name"])
+        info.update({key: password for key in spec["password_fields"]})
+    return info
+
+
+def capabilities_text(capabilities):
+    """Ironic's `key:value,...`, sorted by key (as TripleO writes it)."""
+    return ",".join("%s:%s" % (key, capabilities[key]) for key in sorted(capabilities))
+
+
+def capabilities_of(node):
+    current = node["properties"].get("capabilities", "") or ""
+    return dict(p.strip().partition(":")[::2] for p in current.split(",") if p.strip())
+
+
+def node_patch(spec, info, node):
+    """JSON-patch operations that bring an existing node to the spec: only what differs (and the
+    password, which Ironic masks). Returns (ops, held): held names the changes Ironic refuses while deployed."""
+    ops, held = [], []
+    deployed = node["provision_state"] in DEPLOYED_STATES or node.get("instance_uuid")
+
+    def want(path, current, value):
+        if current == value:
+            return
+        if deployed and path.lstrip("/").split("/")[0] in NOT_WHILE_DEPLOYED + tuple(k for k in spec["fields"] if k.endswith("_interface")):
+            held.append("%s %r -> %r" % (path.lstrip("/"), current, value))
+            return
+        ops.append({"op": "add", "path": path, "value": value})
+
+    want("/name", node["name"], spec["name"])
+    want("/driver", node["driver"], spec["driver"])
+    current_info = node.get("driver_info") or {}
+    for key, value in sorted(info.items()):
+        if key in spec["password_fields"]:
+            ops.append({"op": "add", "path": "/driver_info/%s" % key, "value": value})
+        else:
+            want("/driver_info/%s" % key, current_info.get(key), value)
+    for key, value in sorted(spec["properties"].items()):
+        want("/properties/%s" % key, node["properties"].get(key), value)
+    for key, value in sorted(spec["fields"].items()):
+        want("/%s" % key, node.get(key), value)
+    for key, value in sorted(spec["extra"].items()):
+        want("/extra/%s" % key, (node.get("extra") or {}).get(key), value)
+    return ops, held
+
+
+def port_patch(port, current):
+    """What differs between a port of the node file and Ironic's (only the fields the file gives)."""
+    return [{"op": "add", "path": "/%s" % key, "value": port[key]}
+            for key in ("physical_network", "local_link_connection") if key in port and current.get(key) != port[key]]
+
+
+def register(conn, spec, info, node, ports):
     """Creates the node or brings its fields up to date, then its ports. Returns its UUID."""
     name, driver = spec["name"], spec["driver"]
-    info, properties, top = fields
-    secret = " (BMC password from the apply-time source)" if driver in BMC_PREFIX else ""
+    secret = " (BMC password from the apply-time source)" if spec["password_fields"] else ""
+    defaults = json.loads(ENV["CREATE_DEFAULTS"])
+    deployed = False
     if node is None:
+        properties = dict(spec["properties"])
+        if spec["capabilities"]:
+            properties["capabilities"] = capabilities_text(spec["capabilities"])
+        fields = dict(spec["fields"])
+        fields.setdefault("resource_class", defaults["resource_class"])
+        if spec["extra"]:
+            fields["extra"] = spec["extra"]
         # provision_state enroll: openstacksdk would otherwise take it to available itself, one node at a time.
-        created = conn.baremetal.create_node(name=name, driver=driver, driver_info=info, properties=properties, provision_state="enroll", **top)
+        created = conn.baremetal.create_node(name=name, driver=driver, driver_info=info, properties=properties,
+                                             provision_state="enroll", **fields)
         uuid = created.id
-        log("node %s: created (%s), driver %s, driver_info and properties set%s" % (name, uuid, driver, secret))
+        log("node %s: created (%s), driver %s, %s%s" % (name, uuid, driver, ", ".join(sorted(["driver_info", "properties"] + list(fields))), secret))
     else:
         uuid = node["uuid"]
-        ops = [{"op": "add", "path": "/driver_info/%s" % k, "value": v} for k, v in info.items()]
-        ops += [{"op": "add", "path": "/properties/%s" % k, "value": v} for k, v in properties.items()]
-        ops += [{"op": "add", "path": "/%s" % k, "value": v} for k, v in top.items()]
+        deployed = node["provision_state"] in DEPLOYED_STATES or bool(node.get("instance_uuid"))
         if node["name"] != name:
-            ops.append({"op": "add", "path": "/name", "value": name})
             log("node %s: found by MAC as %s (%s), renamed" % (name, node["name"], uuid))
-        if node["driver"] != driver:
-            ops.append({"op": "add", "path": "/driver", "value": driver})
-        conn.baremetal.patch_node(uuid, ops)
-        log("node %s: exists (%s), driver %s, driver_info and properties set%s" % (name, uuid, driver, secret))
-    for mac in (m.lower() for m in spec.get("macs", [])):
-        owner = port_owner.get(mac)
-        if owner is None:
-            conn.baremetal.create_port(address=mac, node_uuid=uuid)
-            port_owner[mac] = uuid
+        ops, held = node_patch(spec, info, node)
+        if ops:
+            conn.baremetal.patch_node(uuid, ops)
+        changed = sorted(op["path"].lstrip("/") for op in ops if op["path"].rsplit("/", 1)[-1] not in spec["password_fields"])
+        log("node %s: exists (%s), %s%s" % (name, uuid, "updated: " + ", ".join(changed) if changed else "fields as the file says", secret))
+        if held:
+            log("node %s: deployed (%s): left as they are, since Ironic refuses them while deployed: %s; "
+                "they apply once the node is undeployed" % (name, node["provision_state"], "; ".join(held)))
+    for port in spec["ports"]:
+        mac = port["address"].lower()
+        current = ports.get(mac)
+        if current is None:
+            optional = {k: port[k] for k in ("local_link_connection",) if k in port}
+            created = conn.baremetal.create_port(address=mac, node_uuid=uuid,
+                                                 physical_network=port.get("physical_network", defaults["physical_network"]), **optional)
+            ports[mac] = {"uuid": created.id, "node_uuid": uuid, "address": mac}
             log("node %s: port %s created" % (name, mac))
-        elif owner != uuid:
-            raise Failure("MAC %s belongs to another node (%s)" % (mac, owner))
+        elif current["node_uuid"] != uuid:
+            raise Failure("MAC %s belongs to another node (%s)" % (mac, current["node_uuid"]))
+        else:
+            ops = port_patch(port, current)
+            if ops and deployed:
+                log("node %s: deployed: port %s left as it is (%s)" % (name, mac, ", ".join(op["path"].lstrip("/") for op in ops)))
+            elif ops:
+                conn.baremetal.patch_port(current["uuid"], ops)
+                log("node %s: port %s updated: %s" % (name, mac, ", ".join(op["path"].lstrip("/") for op in ops)))
     return uuid
 
 
@@ -187,11 +254,10 @@ def next_step(track, node):
 
 def tag(conn, track, node):
     """Merges the lab's capabilities into the node's, keeping the others."""
-    wanted = track.spec.get("capabilities") or {}
     current = node["properties"].get("capabilities", "") or ""
-    merged = dict(p.strip().partition(":")[::2] for p in current.split(",") if p.strip())
-    merged.update(wanted)
-    text = ",".join("%s:%s" % item for item in merged.items())
+    merged = capabilities_of(node)
+    merged.update(track.spec["capabilities"])
+    text = capabilities_text(merged)
     if text != current:
         conn.baremetal.patch_node(track.uuid, [{"op": "add", "path": "/properties/capabilities", "value": text}])
         log("node %s: capabilities %r -> %r" % (track.name, current, text))
@@ -206,19 +272,20 @@ def progress(waiting, started):
     log("waiting for %d node(s), %ds: %s" % (len(waiting), time.monotonic() - started, "; ".join(groups)))
 
 
-def converge(conn, specs, fields):
+def converge(conn, specs, infos):
     started = time.monotonic()
-    nodes = list_nodes(conn)
-    port_owner = {p["address"].lower(): p["node_uuid"] for p in paged(conn, "/ports?fields=address,node_uuid")}
+    version = detail_microversion(conn)
+    nodes = {n["uuid"]: n for n in paged(conn, "/nodes/detail", version)}
+    ports = {p["address"].lower(): p for p in paged(conn, "/ports/detail", version)}
     by_name = {n["name"]: n for n in nodes.values() if n["name"]}
     tracks, failures = {}, {}
     for spec in specs:
         try:
             node = by_name.get(spec["name"])
             if node is None:
-                owner = next((port_owner[m.lower()] for m in spec.get("macs", []) if m.lower() in port_owner), None)
+                owner = next((ports[p["address"].lower()]["node_uuid"] for p in spec["ports"] if p["address"].lower() in ports), None)
                 node = nodes.get(owner)
-            uuid = register(conn, spec, fields[spec["name"]], node, port_owner)
+            uuid = register(conn, spec, infos[spec["name"]], node, ports)
             tracks[spec["name"]] = Track(spec, uuid, node)
         except (Failure, openstack.exceptions.SDKException) as error:
             failures[spec["name"]] = str(error)
@@ -272,15 +339,15 @@ def converge(conn, specs, fields):
 
 def main():
     ironic_node.SCRIPT = "enroll-nodes"
-    for name in ("DEPLOY_KERNEL_ID", "DEPLOY_RAMDISK_ID", "OS_CLOUD"):
+    for name in ("OS_CLOUD", "CREATE_DEFAULTS"):
         if not ENV.get(name):
             die("missing environment variable %s (set by the stack; see enroll-nodes.sh --help)" % name)
     specs = node_specs()
     # Every password is found before the first request: a missing one stops nothing half-way.
-    fields = {spec["name"]: wanted_fields(spec) for spec in specs}
+    infos = {spec["name"]: with_password(spec) for spec in specs}
     try:
         conn = openstack.connect(cloud=ENV["OS_CLOUD"])
-        failures = converge(conn, specs, fields)
+        failures = converge(conn, specs, infos)
     except openstack.exceptions.SDKException as error:
         die(str(error))
     if failures:

@@ -34,7 +34,7 @@ DEPLOYED_STATES = ("active", "deploying", "wait call-back", "deploy failed")
 
 
 def bmc_password(name):
-    """LABCDK_BMC_PASSWORD_<NAME>, else LABCDK_BMC_PASSWORD_FILE (JSON name → password), else the node file."""
+    """LABCDK_BMC_PASSWORD_<NAME>, else LABCDK_BMC_PASSWORD_FILE, else the node file (from the project folder)."""
     variable = "LABCDK_BMC_PASSWORD_" + variable_suffix(name)
     if ENV.get(variable):
         return ENV[variable]
@@ -42,33 +42,43 @@ def bmc_password(name):
         value = password_file().get(name)
         if value:
             return value
-        die("node %s: no password for it in LABCDK_BMC_PASSWORD_FILE" % name)
+        die("node %s: no password for it in LABCDK_BMC_PASSWORD_FILE (%s)" % (name, ENV["LABCDK_BMC_PASSWORD_FILE"]))
     path, passwords, problem = node_file_passwords()
     if passwords is None:
-        die("node %s: cannot read %s for the BMC password (%s); set %s or LABCDK_BMC_PASSWORD_FILE" % (name, path, problem, variable))
+        die("node %s: no BMC password: %s and LABCDK_BMC_PASSWORD_FILE are unset, and the node file is not at %s (%s; "
+            "it is looked for from the project folder: LABCDK_PROJECT_DIR, else three folders above the stack folder). "
+            "Set %s, or LABCDK_BMC_PASSWORD_FILE to a JSON {\"node\": \"password\"} file or to the node file itself"
+            % (name, variable, path, problem, variable))
     if passwords.get(name):
         return passwords[name]
     die("node %s: no pm_password in %s; set %s or LABCDK_BMC_PASSWORD_FILE" % (name, path, variable))
 
 
+def passwords_in(data):
+    """{name: password} of a password file: {"node": "password"}, or an instackenv file ({"nodes": [...]})."""
+    if isinstance(data, dict) and isinstance(data.get("nodes"), list):
+        return {node.get("name"): node.get("pm_password") for node in data["nodes"] if isinstance(node, dict)}
+    return data if isinstance(data, dict) else {}
+
+
 @functools.lru_cache(maxsize=None)
 def password_file():
-    """LABCDK_BMC_PASSWORD_FILE ({name: password}), read once per process."""
+    """LABCDK_BMC_PASSWORD_FILE, read once per process."""
     with open(ENV["LABCDK_BMC_PASSWORD_FILE"]) as handle:
-        return json.load(handle)
+        return passwords_in(json.load(handle))
 
 
 @functools.lru_cache(maxsize=None)
 def node_file_passwords():
     """(path, {name: pm_password}, None) of the node file, read once per process; (path, None, why) when unreadable."""
-    project = ENV.get("LABCDK_PROJECT_DIR") or os.path.abspath(os.path.join(os.getcwd(), "..", "..", ".."))
-    path = os.path.join(project, ENV["NODE_FILE"])
+    path = ENV["NODE_FILE"]
+    if not os.path.isabs(path):
+        path = os.path.join(ENV.get("LABCDK_PROJECT_DIR") or os.path.abspath(os.path.join(os.getcwd(), "..", "..", "..")), path)
     try:
         with open(path) as handle:
-            nodes = json.load(handle).get("nodes", [])
+            return path, passwords_in(json.load(handle)), None
     except OSError as error:
         return path, None, error.strerror
-    return path, {node.get("name"): node.get("pm_password") for node in nodes}, None
 
 
 class IntrospectionSlots:
