@@ -6,10 +6,10 @@
  */
 import * as path from "node:path";
 import { readNodeFile } from "../../lab";
-import { capabilitiesText, ironicNodeSpec, isImageName } from "../../lab/ironic-fields";
+import { capabilitiesText, ironicNodeSpec, isImageName, NodeImages } from "../../lab/ironic-fields";
 import { writeFiles } from "../helpers/files";
 
-const images = { deployKernel: "lab-kernel-id", deployRamdisk: "lab-ramdisk-id" };
+const images: NodeImages = { deployKernel: "lab-kernel-id", deployRamdisk: "lab-ramdisk-id" };
 
 function specOf(node: Record<string, unknown>, nodeImages = images) {
   const file = path.join(writeFiles({ "nodes.json": JSON.stringify({ nodes: [{ name: "n1", ...node }] }) }), "nodes.json");

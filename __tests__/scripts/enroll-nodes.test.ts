@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { CREATE_DEFAULTS, IronicNodeSpec } from "../../lab/ironic-fields";
 import { projectRoot } from "../../lab/project-root";
 import { describeWithTestbed, openstack, openstackAction, openstackMaybe, openstackTry, testbedEnv } from "../helpers/testbed";
 
@@ -18,16 +19,21 @@ const suffix = randomUUID().slice(0, 6);
 const name = (i: number) => `enr-${suffix}-${i}`;
 const mac = (i: number) => `52:54:02:${suffix.slice(0, 2)}:${suffix.slice(2, 4)}:${String(i).padStart(2, "0")}`;
 
-interface Spec {
-  name: string;
-  driver: string;
-  macs: string[];
-  cpus?: number;
-  capabilities?: Record<string, string>;
-}
-const spec = (i: number, extra: Partial<Spec> = {}): Spec => ({ name: name(i), driver: "fake-hardware", macs: [mac(i)], cpus: 4, capabilities: { profile: "compute" }, ...extra });
+/** A node as the stack hands it to the script (lab/ironic-fields.ts), with the test bed's deploy images. */
+const spec = (i: number, extra: Partial<IronicNodeSpec> = {}): IronicNodeSpec => ({
+  name: name(i),
+  driver: "fake-hardware",
+  driver_info: { deploy_kernel: kernel, deploy_ramdisk: ramdisk },
+  password_fields: [],
+  properties: { cpus: 4 },
+  capabilities: { profile: "compute" },
+  fields: {},
+  extra: {},
+  ports: [{ address: mac(i) }],
+  ...extra,
+});
 
-function enroll(specs: Spec[], extra: Record<string, string> = {}) {
+function enroll(specs: IronicNodeSpec[], extra: Record<string, string> = {}) {
   const nodes = Object.fromEntries(specs.map((s) => [`LABCDK_NODE_${s.name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`, JSON.stringify(s)]));
   return spawnSync("bash", [SCRIPT], {
     encoding: "utf8",
@@ -36,8 +42,7 @@ function enroll(specs: Spec[], extra: Record<string, string> = {}) {
       ...process.env,
       ...testbedEnv,
       OS_CLOUD: "undercloud",
-      DEPLOY_KERNEL_ID: kernel,
-      DEPLOY_RAMDISK_ID: ramdisk,
+      CREATE_DEFAULTS: JSON.stringify(CREATE_DEFAULTS),
       INTROSPECTION_TIMEOUT_SECONDS: "120",
       INTROSPECTION_POLL_SECONDS: "2",
       INTROSPECTION_CONCURRENCY: "20",
@@ -55,7 +60,7 @@ describe("scripts/enroll-nodes.sh without a cloud", () => {
   test("--help names its inputs", () => {
     const result = spawnSync("bash", [SCRIPT, "--help"], { encoding: "utf8" });
     expect(result.status).toBe(0);
-    for (const word of ["LABCDK_NODE_<NAME>", "INTROSPECTION_CONCURRENCY", "LABCDK_BMC_PASSWORD_<NODE>", "DEPLOY_KERNEL_ID"]) expect(result.stdout).toContain(word);
+    for (const word of ["LABCDK_NODE_<NAME>", "INTROSPECTION_CONCURRENCY", "LABCDK_BMC_PASSWORD_<NODE>", "CREATE_DEFAULTS"]) expect(result.stdout).toContain(word);
   });
 });
 
@@ -70,8 +75,9 @@ describe("the apply-time BMC password (scripts/lib/ironic_node.py bmc_password)"
       env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: "1", LABCDK_PROJECT_DIR: dir, NODE_FILE: "nodes.json", ...env },
     });
 
-  test("LABCDK_BMC_PASSWORD_<NODE> first, then LABCDK_BMC_PASSWORD_FILE, then the node file", () => {
+  test("LABCDK_BMC_PASSWORD_<NODE> first, then LABCDK_BMC_PASSWORD_FILE (a name → password map, or the node file itself), then the node file", () => {
     expect(passwordOf(["n-1", "n-2"], {}).stdout).toBe("from-node-file\nfile-2\n");
+    expect(passwordOf(["n-2"], { LABCDK_BMC_PASSWORD_FILE: path.join(dir, "nodes.json"), NODE_FILE: "elsewhere.json" }).stdout).toBe("file-2\n");
     expect(passwordOf(["n-1"], { LABCDK_BMC_PASSWORD_FILE: path.join(dir, "passwords.json") }).stdout).toBe("from-password-file\n");
     expect(passwordOf(["n-1"], { LABCDK_BMC_PASSWORD_N_1: "from-env", LABCDK_BMC_PASSWORD_FILE: path.join(dir, "passwords.json") }).stdout).toBe("from-env\n");
   });
@@ -99,16 +105,17 @@ describeWithTestbed("scripts/enroll-nodes.sh on the test bed", () => {
   });
 
   test("a missing BMC password stops the run before any request: no node is created", () => {
-    const result = enroll([spec(0), spec(1, { driver: "ipmi" })]);
+    const result = enroll([spec(0), spec(1, { driver: "ipmi", password_fields: ["ipmi_password"] })]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`node ${name(1)}: cannot read`);
-    expect(result.stderr).toContain(`set LABCDK_BMC_PASSWORD_${name(1).toUpperCase().replace(/-/g, "_")} or LABCDK_BMC_PASSWORD_FILE`);
+    const variable = `LABCDK_BMC_PASSWORD_${name(1).toUpperCase().replace(/-/g, "_")}`;
+    expect(result.stderr).toContain(`node ${name(1)}: no BMC password: ${variable} and LABCDK_BMC_PASSWORD_FILE are unset, and the node file is not at `);
+    expect(result.stderr).toContain(`Set ${variable}, or LABCDK_BMC_PASSWORD_FILE to a JSON {"node": "password"} file or to the node file itself`);
     expect(openstackMaybe("undercloud", ["baremetal", "node", "show", name(0)])).toBeUndefined();
   });
 
   test("one bad node among good ones: the others end available and tagged; the failure is named; the step fails", () => {
     // Node 2 claims node 0's MAC as its own.
-    const result = enroll([spec(0), spec(1), spec(2, { macs: [mac(0)] })]);
+    const result = enroll([spec(0), spec(1), spec(2, { ports: [{ address: mac(0) }] })]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`error: node ${name(2)}: MAC ${mac(0)} belongs to another node`);
     expect(result.stderr).toContain("1 of 3 node(s) not enrolled (above)");
@@ -117,6 +124,7 @@ describeWithTestbed("scripts/enroll-nodes.sh on the test bed", () => {
       expect(node.provision_state).toBe("available");
       expect(node.inspection_finished_at).toBeTruthy();
       expect(node.properties).toMatchObject({ cpus: 4, capabilities: "profile:compute" });
+      expect(node.resource_class).toBe("baremetal");
     }
   });
 

@@ -1,0 +1,221 @@
+/**
+ * Differential test against TripleO's own import, on the test bed's Ironic.
+ *
+ * GIVEN each node file of __tests__/fixtures/tripleo-import (legacy and modern
+ * forms, every field the node file can carry, every hardware type the test
+ * bed enables),
+ * WHEN it is registered by tripleo-common's `register_all_nodes` (the code
+ * behind `openstack overcloud node import`) and, separately, by a labcdk apply
+ * — then registered again from its `.update.json` by both (the file changed),
+ * THEN Ironic's nodes and ports are compared field by field, and every
+ * difference must be one README.md documents in its table of differences
+ * from TripleO (between the `tripleo-differences` markers), and every row of
+ * that table must still be seen.
+ *
+ * Fields that record what happened to a node rather than what was registered
+ * (provision and power state, timestamps, inspection results, the conductor's
+ * own notes) are left out of the comparison: labcdk goes on to manage,
+ * inspect and provide, TripleO's import stops at registration.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import { loadLab } from "../../lab";
+import { projectRoot } from "../../lab/project-root";
+import { labApp } from "../../stacks/lab-app";
+import { describeWithTestbed, openstackMaybe, openstackTry, testbedEnv } from "../helpers/testbed";
+import { tofu } from "../helpers/tofu";
+
+const CORPUS = path.join(__dirname, "..", "fixtures", "tripleo-import");
+const TOOLS = path.join(projectRoot(), "tools", "tripleo-import");
+const TRIPLEO = process.env.LABCDK_TRIPLEO_COMMON ?? path.join(os.homedir(), ".cache", "labcdk", "pypi", "tripleo-common");
+const tripleoMissing = fs.existsSync(path.join(TRIPLEO, "tripleo_common", "utils", "nodes.py")) ? undefined : `${TRIPLEO} is missing (tools/fetch-tripleo-common.sh)`;
+if (tripleoMissing) {
+  if (process.env.LABCDK_REQUIRE_TRIPLEO === "1") throw new Error(`the TripleO import differential test is required (LABCDK_REQUIRE_TRIPLEO=1) but ${tripleoMissing}`);
+  console.warn(`TripleO import differential test SKIPPED: ${tripleoMissing}`);
+}
+
+/** What a node's registration did not decide: left out of the comparison (see the header). */
+const NOT_REGISTERED = new Set([
+  "uuid", "created_at", "updated_at", "links", "ports", "portgroups", "states", "volume",
+  "provision_state", "target_provision_state", "provision_updated_at", "power_state", "target_power_state",
+  "last_error", "maintenance_reason", "fault", "reservation", "conductor", "driver_internal_info",
+  "inspection_started_at", "inspection_finished_at", "clean_step", "deploy_step", "console_enabled",
+  "boot_mode", "secure_boot", "allocation_uuid", "instance_uuid", "instance_info",
+]);
+const PORT_NOT_REGISTERED = new Set(["uuid", "node_uuid", "created_at", "updated_at", "links", "internal_info"]);
+
+/** One difference: which registration, node, field path, and the two values. */
+interface Difference {
+  readonly scenario: "create" | "update";
+  readonly node: string;
+  readonly field: string;
+  readonly tripleo: unknown;
+  readonly labcdk: unknown;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Node = Record<string, any>;
+
+function python(script: string, args: string[]): string {
+  const result = spawnSync("/usr/bin/python3", [path.join(TOOLS, script), ...args], {
+    encoding: "utf8",
+    timeout: 180000,
+    env: { ...process.env, ...testbedEnv, OS_CLOUD: "undercloud", PYTHONPATH: TRIPLEO },
+  });
+  if (result.status !== 0) throw new Error(`${script} ${args.join(" ")} failed (exit ${result.status}):\n${result.stderr}`);
+  return result.stdout;
+}
+
+const dump = (names: string[]): Record<string, Node> => JSON.parse(python("dump_nodes.py", names));
+
+function removeNodes(names: string[]): void {
+  for (const name of names) {
+    if (!openstackMaybe("undercloud", ["baremetal", "node", "show", name])) continue;
+    openstackTry("undercloud", ["baremetal", "node", "manage", name, "--wait", "60"]);
+    openstackTry("undercloud", ["baremetal", "node", "delete", name]);
+  }
+}
+
+/** Field-by-field differences of two nodes (dictionaries key by key; ports by MAC address). */
+function compare(scenario: Difference["scenario"], tripleo: Node | undefined, labcdk: Node | undefined, name: string): Difference[] {
+  const out: Difference[] = [];
+  const add = (field: string, a: unknown, b: unknown) => out.push({ scenario, node: name, field, tripleo: a, labcdk: b });
+  if (!tripleo || !labcdk) return [{ scenario, node: name, field: "(node)", tripleo: !!tripleo, labcdk: !!labcdk }];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const key of [...new Set([...Object.keys(tripleo), ...Object.keys(labcdk)])].sort()) {
+    if (NOT_REGISTERED.has(key)) continue;
+    const [a, b] = [tripleo[key], labcdk[key]];
+    const isMap = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
+    if (isMap(a) && isMap(b)) {
+      for (const sub of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) if (!same(a[sub], b[sub])) add(`${key}.${sub}`, a[sub], b[sub]);
+    } else if (!same(a, b)) add(key, a, b);
+  }
+  const ports = (node: Node) => new Map<string, Node>(node.ports.map((p: Node) => [p.address, p]));
+  const [tp, lp] = [ports(tripleo), ports(labcdk)];
+  for (const address of [...new Set([...tp.keys(), ...lp.keys()])].sort()) {
+    const [a, b] = [tp.get(address), lp.get(address)];
+    if (!a || !b) {
+      add("ports.(port)", a ? address : undefined, b ? address : undefined);
+      continue;
+    }
+    for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      if (!PORT_NOT_REGISTERED.has(key) && !same(a[key], b[key])) add(`ports.${key}`, a[key], b[key]);
+    }
+  }
+  return out;
+}
+
+/** A documented difference: README's row, the fields it covers (`*` matches within a name) and the registrations it applies to. */
+interface Documented {
+  readonly row: string;
+  readonly fields: RegExp[];
+  readonly scenarios: readonly string[];
+}
+
+function documentedDifferences(): Documented[] {
+  const readme = fs.readFileSync(path.join(projectRoot(), "README.md"), "utf8");
+  const table = /<!-- tripleo-differences -->([\s\S]*?)<!-- \/tripleo-differences -->/.exec(readme)?.[1];
+  if (!table) throw new Error("README.md has no <!-- tripleo-differences --> table");
+  return table
+    .split("\n")
+    .filter((line) => line.startsWith("| `"))
+    .map((line) => {
+      const [fields, scenarios] = line.split("|").slice(1, 3);
+      return {
+        row: line.slice(0, 80),
+        fields: [...fields.matchAll(/`([^`]+)`/g)].map((m) => new RegExp(`^${m[1].replace(/[.]/g, "\\.").replace(/\*/g, "[^.]*")}$`)),
+        scenarios: scenarios.split(",").map((s) => s.trim()),
+      };
+    });
+}
+
+/** A lab of the test bed whose node file is `nodeFile` (nothing else: no deploy, no instance). */
+function writeLab(dir: string, nodeFile: string): string {
+  fs.copyFileSync(nodeFile, path.join(dir, "nodes.json"));
+  const lab = {
+    name: "tripleo-import",
+    baremetal: { nodeFile: "nodes.json", introspectionTimeoutSeconds: 120, introspectionPollSeconds: 2 },
+    overcloud: { deploy: false, templatesDir: "/home/stack/templates", roles: {}, computeHosts: ["compute-0"] },
+  };
+  fs.writeFileSync(path.join(dir, "lab.yaml"), stringify(lab));
+  return path.join(dir, "lab.yaml");
+}
+
+/** Synthesizes the lab into `outdir` (again, for an update: the state next to it stays) and applies it; returns tofu's output. */
+function labcdkApply(labFile: string, outdir: string): { ok: boolean; output: string } {
+  labApp(loadLab(labFile), { outdir }).app.synth();
+  const dir = path.join(outdir, "stacks", "tripleo-import-undercloud");
+  tofu(dir, ["init", "-input=false", "-no-color"], testbedEnv);
+  try {
+    const result = tofu(dir, ["apply", "-auto-approve", "-input=false", "-no-color"], testbedEnv);
+    return { ok: true, output: result.stdout };
+  } catch (error) {
+    return { ok: false, output: (error as Error).message };
+  }
+}
+
+const files = fs.readdirSync(CORPUS).filter((f) => f.endsWith(".json") && !f.endsWith(".update.json")).sort();
+const nodeNames = (file: string): string[] => JSON.parse(fs.readFileSync(path.join(CORPUS, file), "utf8")).nodes.map((n: Node) => n.name);
+
+describe("the TripleO import corpus", () => {
+  test("every BMC address is on the loopback: labcdk's apply goes on to `manage`, which asks the BMC", () => {
+    for (const file of fs.readdirSync(CORPUS).filter((f) => f.endsWith(".json"))) {
+      for (const node of JSON.parse(fs.readFileSync(path.join(CORPUS, file), "utf8")).nodes) {
+        if (node.pm_addr === undefined) continue;
+        expect(`${file}: ${new URL(/:\/\//.test(node.pm_addr) ? node.pm_addr : `ipmi://${node.pm_addr}`).hostname}`).toMatch(/: 127\.\d+\.\d+\.\d+$/);
+      }
+    }
+  });
+});
+
+(tripleoMissing ? describe.skip : describeWithTestbed)("labcdk registers as TripleO's import does (tripleo-common 18.0.0, on the test bed)", () => {
+  jest.setTimeout(900000);
+  const differences: Difference[] = [];
+  const allNames = files.flatMap(nodeNames);
+  beforeAll(() => removeNodes(allNames));
+  afterAll(() => removeNodes(allNames));
+
+  for (const file of files) {
+    const update = file.replace(/\.json$/, ".update.json");
+    const hasUpdate = fs.existsSync(path.join(CORPUS, update));
+    test(`${file}${hasUpdate ? ` then ${update}` : ""}: registered by both, compared`, () => {
+      const names = nodeNames(file);
+      // TripleO's import, then its re-import of the changed file.
+      python("tripleo_register.py", [path.join(CORPUS, file)]);
+      const tripleoCreate = dump(names);
+      const tripleoUpdate = hasUpdate ? (python("tripleo_register.py", [path.join(CORPUS, update)]), dump(names)) : undefined;
+      removeNodes(names);
+
+      // labcdk's apply, then the apply of the changed file on the same state.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-tripleo-import-"));
+      const outdir = path.join(dir, "cdktf.out");
+      const created = labcdkApply(writeLab(dir, path.join(CORPUS, file)), outdir);
+      // Nodes whose BMC does not answer (nothing listens on loopback) fail at `manage`, named; the others end available.
+      const bmcNodes = names.filter((n) => JSON.parse(fs.readFileSync(path.join(CORPUS, file), "utf8")).nodes.find((x: Node) => x.name === n).pm_addr);
+      if (bmcNodes.length === 0) expect(created).toMatchObject({ ok: true });
+      else for (const n of bmcNodes) expect(created.output).toContain(`error: node ${n}: manage failed`);
+      const labcdkCreate = dump(names);
+      const labcdkUpdate = hasUpdate ? (expect(labcdkApply(writeLab(dir, path.join(CORPUS, update)), outdir)).toMatchObject({ ok: true }), dump(names)) : undefined;
+      tofu(path.join(outdir, "stacks", "tripleo-import-undercloud"), ["destroy", "-auto-approve", "-input=false", "-no-color"], testbedEnv);
+      expect(dump(names)).toEqual({});
+
+      for (const name of names) {
+        differences.push(...compare("create", tripleoCreate[name], labcdkCreate[name], name));
+        if (hasUpdate) differences.push(...compare("update", tripleoUpdate![name], labcdkUpdate![name], name));
+      }
+    });
+  }
+
+  test("every difference is documented in README, and every documented difference is seen", () => {
+    const documented = documentedDifferences();
+    const covers = (d: Documented, x: Difference) => d.scenarios.includes(x.scenario) && d.fields.some((f) => f.test(x.field));
+    const undocumented = differences.filter((x) => !documented.some((d) => covers(d, x)));
+    expect(undocumented.map((x) => `${x.scenario} ${x.node} ${x.field}: TripleO ${JSON.stringify(x.tripleo)}, labcdk ${JSON.stringify(x.labcdk)}`)).toEqual([]);
+    // Rows about what TripleO's validator refuses ("validate") are not registrations to compare.
+    const unseen = documented.filter((d) => !d.scenarios.includes("validate") && !differences.some((x) => covers(d, x)));
+    expect(unseen.map((d) => d.row)).toEqual([]);
+  });
+});
