@@ -19,6 +19,8 @@ PORT_PLACEMENT=15778
 PORT_NOVA=15774
 PORT_NEUTRON=15696
 PORT_IRONIC=15385
+PORT_IRONIC_RPC=15389   # JSON-RPC of both conductors (one port, two addresses)
+PORT_IRONIC_HTTP=15380  # [deploy] http_url: written into iPXE configs only, nothing listens
 PORT_MYSQL=15306
 PORT_AMQP=15562
 PORT_RABBIT_DIST=15563
@@ -35,9 +37,18 @@ MYSQL_SOCK=$STATE/run/mysqld.sock
 # disables its host, so no other test may schedule there).
 COMPUTES=(compute-0 compute-1 compute-2)
 
+# Ironic conductors. Zed's JSON-RPC client reaches a conductor at
+# http://<its host name>:[json_rpc]port, the same port for all, so each
+# conductor is named by (and listens on) its own loopback address.
+# `ironic` (API + conductor, default group) and `ironic-rack2` (conductor
+# only, group labcdk-rack2).
+IRONIC_HOST=127.0.0.1
+IRONIC_RACK2_HOST=127.0.0.2
+IRONIC_RACK2_GROUP=labcdk-rack2
+
 # Processes in start order; `down` stops them in reverse.
 SERVICES=(mariadb epmd rabbitmq keystone glance placement neutron
-          nova-api nova-conductor nova-scheduler "${COMPUTES[@]/#/nova-}" ironic)
+          nova-api nova-conductor nova-scheduler "${COMPUTES[@]/#/nova-}" ironic ironic-rack2)
 
 # Every process gets this clean environment: no pyenv, no proxies, and a
 # marker that lets `down` find anything we started.

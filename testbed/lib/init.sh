@@ -26,7 +26,7 @@ init_mariadb_datadir() {
 
 create_databases() {
   local sql="" db
-  for db in keystone placement neutron nova_api nova_cell0 nova_cell1; do
+  for db in keystone placement neutron nova_api nova_cell0 nova_cell1 ironic; do
     sql+="CREATE DATABASE IF NOT EXISTS $db;"
   done
   sql+="CREATE USER IF NOT EXISTS '$DB_USER'@'$HOST' IDENTIFIED BY '$DB_PASS';"
@@ -56,14 +56,21 @@ nova_setup() {
   clean_env "${m[@]}" db sync
 }
 
-# Schema steps that need only MariaDB run in parallel.
+# Ironic's database is in MariaDB (an older state dir had it in SQLite and
+# lacks it: created here, not by the one-time `databases` step).
+ironic_setup() {
+  mysql_cli -e "CREATE DATABASE IF NOT EXISTS ironic"
+  clean_env "$BIN/ironic-dbsync" --config-file "$ETC/ironic/ironic.conf" create_schema
+}
+
+# Schema steps that need only MariaDB run in parallel; each runs once.
 init_schemas() {
   local -A pids=() ; local name rc=0
   done_step glance-db || { run_step glance-db clean_env "$BIN/glance-manage" --config-file "$ETC/glance/glance-api.conf" db_sync & pids[glance]=$!; }
   done_step placement-db || { run_step placement-db clean_env "$BIN/placement-manage" --config-file "$ETC/placement/placement.conf" db sync & pids[placement]=$!; }
   done_step neutron-db || { run_step neutron-db clean_env "$BIN/neutron-db-manage" --config-file "$ETC/neutron/neutron.conf" --config-file "$ETC/neutron/ml2_conf.ini" upgrade heads & pids[neutron]=$!; }
   done_step nova-db || { run_step nova-db nova_setup & pids[nova]=$!; }
-  done_step ironic-db || { run_step ironic-db clean_env "$BIN/ironic-dbsync" --config-file "$ETC/ironic/ironic.conf" create_schema & pids[ironic]=$!; }
+  done_step ironic-mysql || { run_step ironic-mysql ironic_setup & pids[ironic]=$!; }
   for name in "${!pids[@]}"; do
     wait "${pids[$name]}" || { say "schema setup for $name failed"; rc=1; }
   done

@@ -8,7 +8,8 @@ render() {
   local v
   for v in HOST STATE DATA ETC RUN LOG MYSQL_SOCK DB_URL AMQP_URL ADMIN_PASS \
            SERVICE_PASS PORT_KEYSTONE PORT_GLANCE PORT_PLACEMENT PORT_NOVA \
-           PORT_NEUTRON PORT_IRONIC PORT_MYSQL PORT_AMQP PORT_RABBIT_DIST; do
+           PORT_NEUTRON PORT_IRONIC PORT_IRONIC_RPC PORT_IRONIC_HTTP PORT_MYSQL \
+           PORT_AMQP PORT_RABBIT_DIST; do
     sedargs+=(-e "s|@$v@|${!v}|g")
   done
   for kv in "$@"; do sedargs+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done
@@ -52,6 +53,11 @@ render_all() {
     [[ $h == compute-2 ]] && ratio="ram_allocation_ratio = 2.0"
     render nova-compute.conf "$ETC/nova/nova-$h.conf" COMPUTE_HOST="$h" RAM_ALLOCATION_RATIO="$ratio"
   done
-  render ironic.conf "$ETC/ironic/ironic.conf" SERVICE_USER=ironic
+  # One template, two conductors: `ironic` (API + conductor, default group)
+  # and `ironic-rack2` (conductor only, its own group and loopback address).
+  render ironic.conf "$ETC/ironic/ironic.conf" SERVICE_USER=ironic \
+    CONDUCTOR_HOST="$IRONIC_HOST" CONDUCTOR_GROUP=""
+  render ironic.conf "$ETC/ironic/ironic-rack2.conf" SERVICE_USER=ironic \
+    CONDUCTOR_HOST="$IRONIC_RACK2_HOST" CONDUCTOR_GROUP="$IRONIC_RACK2_GROUP"
   render clouds.yaml "$STATE/clouds.yaml"
 }

@@ -37,11 +37,21 @@ start_service() {
     nova-compute-[0-9]) start_bg "$name" "$BIN/nova-compute" --config-file "$ETC/nova/nova.conf" \
                --config-file "$ETC/nova/$name.conf" ;;
     ironic) start_bg ironic "$BIN/ironic" --config-file "$ETC/ironic/ironic.conf" ;;
+    ironic-rack2) start_bg ironic-rack2 "$BIN/ironic-conductor" --config-file "$ETC/ironic/ironic-rack2.conf" ;;
     *) die "unknown service $name" ;;
   esac
 }
 
-tcp_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+tcp_open() { (exec 3<>"/dev/tcp/${2:-$HOST}/$1") 2>/dev/null; } # PORT [ADDRESS]
+
+# conductor_ready NAME HOST: its JSON-RPC port answers and it has registered
+# (or heartbeated) since it was started (MariaDB runs in UTC, like Ironic's
+# timestamps).
+conductor_ready() {
+  is_running "$1" && tcp_open "$PORT_IRONIC_RPC" "$2" &&
+    mysql_cli -N -e "SELECT 1 FROM ironic.conductors WHERE hostname = '$2' AND online = 1
+      AND UNIX_TIMESTAMP(COALESCE(updated_at, created_at)) >= $(cat "$RUN/$1.started") - 1" | grep -q 1
+}
 
 # service_ready NAME: the service answers (API, socket or port).
 service_ready() {
@@ -50,6 +60,8 @@ service_ready() {
     epmd) tcp_open "$PORT_EPMD" ;;
     rabbitmq) tcp_open "$PORT_AMQP" ;;
     nova-conductor|nova-scheduler|nova-compute-*) is_running "$1" ;;
+    ironic) http_ok "$(api_url ironic)" && conductor_ready ironic "$IRONIC_HOST" ;;
+    ironic-rack2) conductor_ready ironic-rack2 "$IRONIC_RACK2_HOST" ;;
     *) http_ok "$(api_url "$1")" ;;
   esac
 }
