@@ -126,7 +126,7 @@ function documentedDifferences(): Documented[] {
       const [fields, scenarios] = line.split("|").slice(1, 3);
       return {
         row: line.slice(0, 80),
-        fields: [...fields.matchAll(/`([^`]+)`/g)].map((m) => new RegExp(`^${m[1].replace(/[.]/g, "\\.").replace(/\*/g, "[^.]*")}$`)),
+        fields: [...fields.matchAll(/`([^`]+)`/g)].map((m) => new RegExp(`^${m[1].split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^.]*")}$`)),
         scenarios: scenarios.split(",").map((s) => s.trim()),
       };
     });
@@ -195,10 +195,15 @@ describe("the TripleO import corpus", () => {
       const created = labcdkApply(writeLab(dir, path.join(CORPUS, file)), outdir);
       // Nodes whose BMC does not answer (nothing listens on loopback) fail at `manage`, named; the others end available.
       const bmcNodes = names.filter((n) => JSON.parse(fs.readFileSync(path.join(CORPUS, file), "utf8")).nodes.find((x: Node) => x.name === n).pm_addr);
-      if (bmcNodes.length === 0) expect(created).toMatchObject({ ok: true });
+      if (bmcNodes.length === 0 && !created.ok) throw new Error(`the labcdk apply of ${file} failed:\n${created.output}`);
       else for (const n of bmcNodes) expect(created.output).toContain(`error: node ${n}: manage failed`);
       const labcdkCreate = dump(names);
-      const labcdkUpdate = hasUpdate ? (expect(labcdkApply(writeLab(dir, path.join(CORPUS, update)), outdir)).toMatchObject({ ok: true }), dump(names)) : undefined;
+      let labcdkUpdate: Record<string, Node> | undefined;
+      if (hasUpdate) {
+        const updated = labcdkApply(writeLab(dir, path.join(CORPUS, update)), outdir);
+        if (!updated.ok) throw new Error(`the labcdk apply of ${update} failed:\n${updated.output}`);
+        labcdkUpdate = dump(names);
+      }
       tofu(path.join(outdir, "stacks", "tripleo-import-undercloud"), ["destroy", "-auto-approve", "-input=false", "-no-color"], testbedEnv);
       expect(dump(names)).toEqual({});
 

@@ -33,6 +33,8 @@ NODE_FIELDS = "uuid,name,driver,provision_state,target_provision_state,last_erro
 # Of the first, detailed list (what is compared with the node file): conductor_group came in 1.46
 # (Rocky), interfaces in 1.31, resource_class in 1.21; an older Ironic answers what it has.
 DETAIL_MICROVERSION = "1.46"
+# Provision states in which Ironic lets a port's physical_network / local_link_connection change.
+PORT_UPDATE_STATES = ("enroll", "inspecting", "inspect wait", "manageable")
 # Top-level fields Ironic refuses to change on a deployed node (driver, interfaces, resource class, conductor group).
 NOT_WHILE_DEPLOYED = ("driver", "resource_class", "conductor_group")
 # How long each of our requests may take to finish, in seconds (introspection: INTROSPECTION_TIMEOUT_SECONDS).
@@ -172,6 +174,7 @@ def register(conn, spec, info, node, ports):
         if held:
             log("node %s: deployed (%s): left as they are, since Ironic refuses them while deployed: %s; "
                 "they apply once the node is undeployed" % (name, node["provision_state"], "; ".join(held)))
+    changes = []
     for port in spec["ports"]:
         mac = port["address"].lower()
         current = ports.get(mac)
@@ -183,14 +186,31 @@ def register(conn, spec, info, node, ports):
             log("node %s: port %s created" % (name, mac))
         elif current["node_uuid"] != uuid:
             raise Failure("MAC %s belongs to another node (%s)" % (mac, current["node_uuid"]))
-        else:
-            ops = port_patch(port, current)
-            if ops and deployed:
-                log("node %s: deployed: port %s left as it is (%s)" % (name, mac, ", ".join(op["path"].lstrip("/") for op in ops)))
-            elif ops:
-                conn.baremetal.patch_port(current["uuid"], ops)
-                log("node %s: port %s updated: %s" % (name, mac, ", ".join(op["path"].lstrip("/") for op in ops)))
+        elif port_patch(port, current):
+            changes.append((mac, current, port_patch(port, current)))
+    if changes and deployed:
+        log("node %s: deployed: ports left as they are (%s)" % (name, "; ".join(
+            "%s %s" % (mac, ", ".join(op["path"].lstrip("/") for op in ops)) for mac, _, ops in changes)))
+    elif changes:
+        patch_ports(conn, name, uuid, node, changes)
     return uuid
+
+
+def patch_ports(conn, name, uuid, node, changes):
+    """Ironic takes a port's physical_network or local_link_connection only while its node is in
+    enroll, inspecting, inspect wait or manageable, or in maintenance: an `available` node is put in
+    maintenance for the patch (no cleaning, unlike manage → provide) and taken out again."""
+    unlocked = node is None or node.get("maintenance") or node["provision_state"] in PORT_UPDATE_STATES
+    if not unlocked:
+        conn.baremetal.set_node_maintenance(uuid, reason="labcdk: updating its ports")
+    try:
+        for mac, current, ops in changes:
+            conn.baremetal.patch_port(current["uuid"], ops)
+            log("node %s: port %s updated: %s%s" % (name, mac, ", ".join(op["path"].lstrip("/") for op in ops),
+                                                   "" if unlocked else " (in maintenance for the change, then out)"))
+    finally:
+        if not unlocked:
+            conn.baremetal.unset_node_maintenance(uuid)
 
 
 class Failure(Exception):

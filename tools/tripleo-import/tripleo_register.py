@@ -8,9 +8,12 @@ from the wheel tools/fetch-tripleo-common.sh fetches; PYTHONPATH must hold
 it), with an ironicclient on the cloud's Keystone session. Prints the
 registered nodes' names and UUIDs as JSON.
 
-The file goes in as the operator wrote it, with one change: a legacy `mac`
-list becomes `ports` (tripleo-common 18 refuses `mac`; TripleO releases of the
-runbook's era created one port per MAC from it).
+The file goes in as the operator wrote it, with two changes that
+validate_nodes would otherwise refuse, in the form TripleO's import itself
+takes them: a legacy `mac` list becomes `ports` (tripleo-common 18 refuses
+`mac`; releases of the runbook's era created one port per MAC from it), and a
+`profile` field becomes the capability `profile:<value>` (validate_nodes
+calls it an unknown field although register_ironic_node reads it).
 """
 import json
 import sys
@@ -31,6 +34,10 @@ def main():
     for node in nodes:
         if "mac" in node:
             node["ports"] = [{"address": mac} for mac in node.pop("mac")] + node.get("ports", [])
+        if "profile" in node:
+            capabilities = tripleo_nodes.capabilities_to_dict(node.get("capabilities"))
+            capabilities.setdefault("profile", node.pop("profile"))
+            node["capabilities"] = tripleo_nodes.dict_to_capabilities(capabilities)
     tripleo_nodes.validate_nodes(nodes)
     session = openstack.connect().session
     client = ironic_client.get_client(1, session=session, os_ironic_api_version=IRONIC_API_VERSION, timeout=60)
