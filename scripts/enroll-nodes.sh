@@ -44,4 +44,5 @@ case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 require_env OS_CLOUD CREATE_DEFAULTS INTROSPECTION_TIMEOUT_SECONDS INTROSPECTION_POLL_SECONDS \
   INTROSPECTION_CONCURRENCY NODE_FILE
 python=$(sdk_python)
-exec "$python" "$here/lib/ironic_enroll.py"
+# No __pycache__ next to the scripts: they are a cdktf asset, hashed into the synthesized stack.
+PYTHONDONTWRITEBYTECODE=1 exec "$python" "$here/lib/ironic_enroll.py"

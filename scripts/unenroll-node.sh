@@ -21,4 +21,5 @@ USAGE
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 require_env OS_CLOUD NODE_NAME
 python=$(sdk_python)
-exec "$python" "$here/lib/ironic_node.py" unenroll
+# No __pycache__ next to the scripts: they are a cdktf asset, hashed into the synthesized stack.
+PYTHONDONTWRITEBYTECODE=1 exec "$python" "$here/lib/ironic_node.py" unenroll

@@ -105,11 +105,16 @@ def capabilities_of(node):
     return dict(p.strip().partition(":")[::2] for p in current.split(",") if p.strip())
 
 
+def is_deployed(node):
+    """Deployed (or on its way), or holding an instance: Ironic refuses some changes then."""
+    return node["provision_state"] in DEPLOYED_STATES or bool(node.get("instance_uuid"))
+
+
 def node_patch(spec, info, node):
     """JSON-patch operations that bring an existing node to the spec: only what differs (and the
     password, which Ironic masks). Returns (ops, held): held names the changes Ironic refuses while deployed."""
     ops, held = [], []
-    deployed = node["provision_state"] in DEPLOYED_STATES or node.get("instance_uuid")
+    deployed = is_deployed(node)
 
     def want(path, current, value):
         if current == value:
@@ -163,7 +168,7 @@ def register(conn, spec, info, node, ports):
         log("node %s: created (%s), driver %s, %s%s" % (name, uuid, driver, ", ".join(sorted(["driver_info", "properties"] + list(fields))), secret))
     else:
         uuid = node["uuid"]
-        deployed = node["provision_state"] in DEPLOYED_STATES or bool(node.get("instance_uuid"))
+        deployed = is_deployed(node)
         if node["name"] != name:
             log("node %s: found by MAC as %s (%s), renamed" % (name, node["name"], uuid))
         ops, held = node_patch(spec, info, node)
