@@ -49,7 +49,10 @@ export class UndercloudStack extends TerraformStack {
     const imageId = (reference: string | undefined): string | undefined => {
       if (reference === undefined || !isImageName(reference)) return reference;
       if (!imageIds.has(reference)) {
-        imageIds.set(reference, new DataOpenstackImagesImageV2(this, `NodeImage-${reference}`, { name: reference, mostRecent: true }).id);
+        // A construct id takes no "/", and a Glance name may hold anything.
+        const id = `NodeImage-${reference.replace(/[^A-Za-z0-9_.-]/g, "_")}`;
+        const unique = this.node.tryFindChild(id) ? `${id}-${imageIds.size}` : id;
+        imageIds.set(reference, new DataOpenstackImagesImageV2(this, unique, { name: reference, mostRecent: true }).id);
       }
       return imageIds.get(reference);
     };

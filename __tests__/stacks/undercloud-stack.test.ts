@@ -230,3 +230,24 @@ describe("undercloud stack of a scale-in (Compute 3 → 2, overcloud-novacompute
     expect(drain.triggers_replace).toEqual({ OS_CLOUD: "overcloud", DRAIN_HOST: "overcloud-novacompute-1.localdomain" });
   });
 });
+
+describe("undercloud stack of nodes with their own deploy images", () => {
+  test("a Glance name is looked up once per name (any characters); an ID or a URL goes to Ironic as written", () => {
+    const uuid = "0b8c2a63-3b59-4a3b-9d4a-2a1f4a0e7c11";
+    const file = classroomWith(
+      (text) => text + "\n",
+      (node) => Object.assign(node, { kernel_id: "ipa/kernel 2026", ramdisk_id: uuid }),
+    );
+    const json = synthJson(labStacks(file).undercloud);
+    const images = json.data.openstack_images_image_v2;
+    expect(Object.keys(images).sort()).toEqual(["DeployKernel", "DeployRamdisk", "NodeImage-ipa_kernel_2026"]);
+    expect(images["NodeImage-ipa_kernel_2026"]).toEqual({ name: "ipa/kernel 2026", most_recent: true });
+    const spec = JSON.parse(stepOf(json, "Nodes_Enroll_").input.LABCDK_NODE_COMPUTE2);
+    expect(spec.driver_info).toMatchObject({
+      deploy_kernel: "${data.openstack_images_image_v2.NodeImage-ipa_kernel_2026.id}",
+      rescue_kernel: "${data.openstack_images_image_v2.NodeImage-ipa_kernel_2026.id}",
+      deploy_ramdisk: uuid,
+      rescue_ramdisk: uuid,
+    });
+  });
+});
