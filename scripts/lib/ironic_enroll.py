@@ -191,8 +191,10 @@ def register(conn, spec, info, node, ports):
             log("node %s: port %s created" % (name, mac))
         elif current["node_uuid"] != uuid:
             raise Failure("MAC %s belongs to another node (%s)" % (mac, current["node_uuid"]))
-        elif port_patch(port, current):
-            changes.append((mac, current, port_patch(port, current)))
+        else:
+            ops = port_patch(port, current)
+            if ops:
+                changes.append((mac, current, ops))
     if changes and deployed:
         log("node %s: deployed: ports left as they are (%s)" % (name, "; ".join(
             "%s %s" % (mac, ", ".join(op["path"].lstrip("/") for op in ops)) for mac, _, ops in changes)))
