@@ -25,6 +25,7 @@ from openstack import utils
 
 import ironic_node
 from ironic_node import DEPLOYED_STATES, STUCK_HINTS, IntrospectionSlots, bmc_password, die, log
+from observation import capabilities
 
 ENV = os.environ
 # Of the poll rounds' list requests: `fields` came in 1.8 (Liberty), so every director release answers them.
@@ -98,11 +99,6 @@ def with_password(spec):
 def capabilities_text(capabilities):
     """Ironic's `key:value,...`, sorted by key (as TripleO writes it)."""
     return ",".join("%s:%s" % (key, capabilities[key]) for key in sorted(capabilities))
-
-
-def capabilities_of(node):
-    current = node["properties"].get("capabilities", "") or ""
-    return dict(p.strip().partition(":")[::2] for p in current.split(",") if p.strip())
 
 
 def is_deployed(node):
@@ -282,7 +278,7 @@ def next_step(track, node):
 def tag(conn, track, node):
     """Merges the lab's capabilities into the node's, keeping the others."""
     current = node["properties"].get("capabilities", "") or ""
-    merged = capabilities_of(node)
+    merged = capabilities(current)
     merged.update(track.spec["capabilities"])
     text = capabilities_text(merged)
     if text != current:
