@@ -62,8 +62,9 @@ export function writeFleetLab(count: number, name = `fleet${count}`, nodePrefix 
     name: `${nodePrefix}${String(i).padStart(2, "0")}`,
     pm_type: "fake-hardware",
     mac: [`52:54:00:${macOctet.toString(16).padStart(2, "0")}:00:${i.toString(16).padStart(2, "0")}`],
-    cpu: "4",
-    memory: "8192",
+    // What the test bed's ramdisk stand-in reports for any node (testbed/hardware.json `default`).
+    cpu: "2",
+    memory: "6144",
     disk: "40",
     arch: "x86_64",
   }));

@@ -93,3 +93,22 @@ export function stackOnTestbed(labFile: string, stack: string, destroyArgs: stri
   });
   return { dir, run };
 }
+
+/** Where the test bed's ramdisk stand-in (testbed/lib/ramdisk.py) reads what a test tells it about one node. */
+export const RAMDISK_CONTROL = path.join(TESTBED_DIR, "ramdisk");
+
+/**
+ * Tells the ramdisk stand-in how node `name` behaves at its next introspection:
+ * `{ behaviour: "silent" }` (never calls back), `{ behaviour: "error", error }`,
+ * `{ delay_seconds }` or any hardware key of testbed/hardware.json; undefined
+ * forgets what was told.
+ */
+export function ramdiskTells(name: string, control: Record<string, unknown> | undefined): void {
+  const file = path.join(RAMDISK_CONTROL, `${name}.json`);
+  if (control === undefined) {
+    fs.rmSync(file, { force: true });
+    return;
+  }
+  fs.mkdirSync(RAMDISK_CONTROL, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(control));
+}

@@ -37,7 +37,8 @@ export function tofu(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): 
     },
   });
   if (result.status !== 0) {
-    throw new Error(`tofu ${args.join(" ")} failed in ${dir} (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+    // stderr (the error) first: a CI log that cuts long messages still shows why.
+    throw new Error(`tofu ${args.join(" ")} failed in ${dir} (exit ${result.status}):\n${result.stderr}\n--- stdout:\n${result.stdout}`);
   }
   return result;
 }

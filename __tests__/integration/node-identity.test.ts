@@ -155,7 +155,7 @@ describeWithTestbed("node identity and the upgrade from labcdk 0.1, on the test 
     expect(uuids()).toEqual(before);
   });
 
-  test("WHEN a property changes (upg0 cpu 2 → 4, upg1 deployed gets a root device hint) THEN both are patched in place, no new introspection", () => {
+  test("WHEN a property changes (upg0 cpu 2 → 4, upg1 deployed gets a root device hint) THEN the hint is patched in place, cpus stays what introspection found (said), no new introspection", () => {
     const lab = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-property-")), "lab");
     fs.cpSync(LAB_DIR, lab, { recursive: true });
     const nodesFile = path.join(lab, "nodes.json");
@@ -169,7 +169,9 @@ describeWithTestbed("node identity and the upgrade from labcdk 0.1, on the test 
     expect(summary.markdown).toContain("new or changed: upg0, upg1");
     const apply = run(["apply", "identity.plan"]);
     expect(apply.stdout).toContain("node upg0: exists");
-    expect(node("upg0").properties.cpus).toBe(4);
+    // Inspected: Ironic keeps the 2 CPUs introspection found (the test bed's ramdisk stand-in reports 2), and the apply says so.
+    expect(apply.stdout).toContain("node upg0: introspection found cpus 2 (the file says 4); Ironic keeps what it found");
+    expect(node("upg0").properties.cpus).toBe("2");
     expect(node("upg1").properties.root_device).toEqual({ size: 39 });
     expect(node("upg1").provision_state).toBe("active");
     expect(uuids()).toEqual(before);

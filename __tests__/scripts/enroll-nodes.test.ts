@@ -10,48 +10,18 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CREATE_DEFAULTS, IronicNodeSpec } from "../../lab/ironic-fields";
+import { IronicNodeSpec } from "../../lab/ironic-fields";
 import { projectRoot } from "../../lab/project-root";
-import { describeWithTestbed, openstack, openstackAction, openstackMaybe, openstackTry, testbedEnv } from "../helpers/testbed";
+import { enrollNodes, fakeNodeSpec } from "../helpers/enroll";
+import { describeWithTestbed, openstack, openstackAction, openstackMaybe, openstackTry } from "../helpers/testbed";
 
 const SCRIPT = path.join(projectRoot(), "scripts", "enroll-nodes.sh");
 const suffix = randomUUID().slice(0, 6);
 const name = (i: number) => `enr-${suffix}-${i}`;
 const mac = (i: number) => `52:54:02:${suffix.slice(0, 2)}:${suffix.slice(2, 4)}:${String(i).padStart(2, "0")}`;
 
-/** A node as the stack hands it to the script (lab/ironic-fields.ts), with the test bed's deploy images. */
-const spec = (i: number, extra: Partial<IronicNodeSpec> = {}): IronicNodeSpec => ({
-  name: name(i),
-  driver: "fake-hardware",
-  driver_info: { deploy_kernel: kernel, deploy_ramdisk: ramdisk },
-  password_fields: [],
-  properties: { cpus: 4 },
-  capabilities: { profile: "compute" },
-  fields: {},
-  extra: {},
-  ports: [{ address: mac(i) }],
-  ...extra,
-});
-
-function enroll(specs: IronicNodeSpec[], extra: Record<string, string> = {}) {
-  const nodes = Object.fromEntries(specs.map((s) => [`LABCDK_NODE_${s.name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`, JSON.stringify(s)]));
-  return spawnSync("bash", [SCRIPT], {
-    encoding: "utf8",
-    timeout: 300000,
-    env: {
-      ...process.env,
-      ...testbedEnv,
-      OS_CLOUD: "undercloud",
-      CREATE_DEFAULTS: JSON.stringify(CREATE_DEFAULTS),
-      INTROSPECTION_TIMEOUT_SECONDS: "120",
-      INTROSPECTION_POLL_SECONDS: "2",
-      INTROSPECTION_CONCURRENCY: "20",
-      NODE_FILE: "no-such-node-file.json",
-      ...nodes,
-      ...extra,
-    },
-  });
-}
+const spec = (i: number, extra: Partial<IronicNodeSpec> = {}): IronicNodeSpec => fakeNodeSpec(name(i), mac(i), { kernel, ramdisk }, extra);
+const enroll = enrollNodes;
 const show = (i: number) => openstack("undercloud", ["baremetal", "node", "show", name(i)]);
 let kernel = "";
 let ramdisk = "";
@@ -123,7 +93,8 @@ describeWithTestbed("scripts/enroll-nodes.sh on the test bed", () => {
       const node = show(i);
       expect(node.provision_state).toBe("available");
       expect(node.inspection_finished_at).toBeTruthy();
-      expect(node.properties).toMatchObject({ cpus: 4, capabilities: "profile:compute" });
+      // What introspection found (testbed/hardware.json: 2 CPUs), not the spec's 4; inspector's capabilities merged with the file's.
+      expect(node.properties).toMatchObject({ cpus: "2", capabilities: "cpu_aes:true,cpu_hugepages:true,profile:compute" });
       expect(node.resource_class).toBe("baremetal");
     }
   });

@@ -28,11 +28,13 @@ from ironic_node import DEPLOYED_STATES, STUCK_HINTS, IntrospectionSlots, bmc_pa
 from observation import capabilities
 
 ENV = os.environ
-# Of the poll rounds' list requests: `fields` came in 1.8 (Liberty), so every director release answers them.
+# The floor: `fields` came in 1.8 (Liberty), so every director release answers the list requests.
 MICROVERSION = "1.8"
 NODE_FIELDS = "uuid,name,driver,provision_state,target_provision_state,last_error,inspection_finished_at,properties,instance_uuid"
-# Of the first, detailed list (what is compared with the node file): conductor_group came in 1.46
-# (Rocky), interfaces in 1.31, resource_class in 1.21; an older Ironic answers what it has.
+# Of every list request (the first, detailed one compared with the node file, and each poll round):
+# conductor_group came in 1.46 (Rocky), interfaces in 1.31, resource_class in 1.21, and `inspect wait`
+# in 1.39: below it Ironic shows a node waiting for its inspection ramdisk as `inspecting`, which
+# cannot be aborted. An older Ironic answers what it has.
 DETAIL_MICROVERSION = "1.46"
 # Provision states in which Ironic lets a port's physical_network / local_link_connection change.
 PORT_UPDATE_STATES = ("enroll", "inspecting", "inspect wait", "manageable")
@@ -41,6 +43,9 @@ NOT_WHILE_DEPLOYED = ("driver", "resource_class", "conductor_group")
 # How long each of our requests may take to finish, in seconds (introspection: INTROSPECTION_TIMEOUT_SECONDS).
 MANAGE_TIMEOUT, PROVIDE_TIMEOUT = 300, 1800
 SPEC_PREFIX = "LABCDK_NODE_"
+# What introspection writes (inspector's scheduler and root-disk hooks, and Ironic's own `agent`
+# inspection): once a node is inspected, these are what Ironic found, and a re-apply keeps them.
+DISCOVERED = ("cpus", "cpu_arch", "memory_mb", "local_gb")
 
 
 def number(name):
@@ -78,8 +83,8 @@ def paged(conn, url, microversion=MICROVERSION):
     return items
 
 
-def list_nodes(conn):
-    return {n["uuid"]: n for n in paged(conn, "/nodes?fields=%s" % NODE_FIELDS)}
+def list_nodes(conn, version):
+    return {n["uuid"]: n for n in paged(conn, "/nodes?fields=%s" % NODE_FIELDS, version)}
 
 
 def detail_microversion(conn):
@@ -106,11 +111,20 @@ def is_deployed(node):
     return node["provision_state"] in DEPLOYED_STATES or bool(node.get("instance_uuid"))
 
 
+def discovered_differences(spec, node):
+    """`key found N (the file says M)` for each property introspection found other than the file says."""
+    found = node.get("properties") or {}
+    return ["%s %s (the file says %s)" % (key, found.get(key), spec["properties"][key])
+            for key in DISCOVERED if key in spec["properties"] and str(found.get(key)) != str(spec["properties"][key])]
+
+
 def node_patch(spec, info, node):
     """JSON-patch operations that bring an existing node to the spec: only what differs (and the
-    password, which Ironic masks). Returns (ops, held): held names the changes Ironic refuses while deployed."""
+    password, which Ironic masks); on an inspected node, what introspection found is kept.
+    Returns (ops, held): held names the changes Ironic refuses while deployed."""
     ops, held = [], []
     deployed = is_deployed(node)
+    inspected = bool(node.get("inspection_finished_at"))
 
     def want(path, current, value):
         if current == value:
@@ -129,7 +143,8 @@ def node_patch(spec, info, node):
         else:
             want("/driver_info/%s" % key, current_info.get(key), value)
     for key, value in sorted(spec["properties"].items()):
-        want("/properties/%s" % key, node["properties"].get(key), value)
+        if not (inspected and key in DISCOVERED):
+            want("/properties/%s" % key, node["properties"].get(key), value)
     for key, value in sorted(spec["fields"].items()):
         want("/%s" % key, node.get(key), value)
     for key, value in sorted(spec["extra"].items()):
@@ -245,7 +260,7 @@ class Track:
 
 
 def next_step(track, node):
-    """("done" | "wait" | "manage" | "inspect" | "provide", why) for the node as it is now; raises Failure."""
+    """("done" | "wait" | "manage" | "inspect" | "provide" | "abort", why) for the node as it is now; raises Failure."""
     state, waited = node["provision_state"], time.monotonic() - track.since
     if state in DEPLOYED_STATES:
         return "done", "deployed (%s); left alone" % state
@@ -255,13 +270,18 @@ def next_step(track, node):
         raise Failure("provide failed after %ds (cleaning): %s" % (waited, node["last_error"]))
     if track.action == "manage" and state == "enroll" and not node["target_provision_state"]:
         raise Failure("manage failed after %ds (BMC credentials verified?): %s" % (waited, node["last_error"]))
-    if node["target_provision_state"]:
+    # A failed node keeps the target of what failed (inspect failed → manageable): it is not moving.
+    failed = state.endswith(" failed") or state == "error"
+    if node["target_provision_state"] and not failed:
         bound = {"manage": MANAGE_TIMEOUT, "provide": PROVIDE_TIMEOUT}.get(track.action, number("INTROSPECTION_TIMEOUT_SECONDS"))
         if waited > bound:
             hint = STUCK_HINTS.get(state)
-            raise Failure("gave up after %ds in %s (last_error: %s)%s" % (waited, state, node["last_error"], "; " + hint if hint else ""))
+            why = "gave up after %ds in %s (last_error: %s)%s" % (waited, state, node["last_error"], "; " + hint if hint else "")
+            if state == "inspect wait":
+                return "abort", why
+            raise Failure(why)
         return "wait", state
-    if state.endswith(" failed") or state == "error":
+    if failed:
         if track.retried:
             raise Failure("%s again after a retry: %s" % (state, node["last_error"]))
         track.retried = True
@@ -273,6 +293,15 @@ def next_step(track, node):
     if state == "manageable":
         return ("inspect", "manageable, to inspect") if track.needs_inspection(node) else ("provide", "inspected")
     raise Failure("in state %r; cannot enroll from there (see 'openstack baremetal node show %s')" % (state, track.name))
+
+
+def abort(conn, track, why):
+    """A node whose inspection ramdisk never called back is aborted (Ironic: inspect wait → inspect failed), never left waiting."""
+    try:
+        conn.baremetal.set_node_provision_state(track.uuid, "abort")
+    except openstack.exceptions.SDKException as error:
+        raise Failure("%s; abort refused (%s): see 'openstack baremetal node show %s'" % (why, error, track.name))
+    raise Failure("%s; introspection aborted (the node is now in inspect failed; apply again once the cause is fixed)" % why)
 
 
 def tag(conn, track, node):
@@ -318,7 +347,7 @@ def converge(conn, specs, infos):
     poll, delay = number("INTROSPECTION_POLL_SECONDS") or 10, 1
     try:
         while tracks:
-            nodes = list_nodes(conn)
+            nodes = list_nodes(conn, version)
             waiting, acted = [], False
             for name, track in list(tracks.items()):
                 node = nodes.get(track.uuid)
@@ -333,7 +362,11 @@ def converge(conn, specs, infos):
                     if step == "done":
                         tag(conn, track, node)
                         log("node %s: %s; done (properties %s)" % (name, why, json.dumps(node["properties"], sort_keys=True)))
+                        if node.get("inspection_finished_at") and discovered_differences(track.spec, node):
+                            log("node %s: introspection found %s; Ironic keeps what it found" % (name, ", ".join(discovered_differences(track.spec, node))))
                         del tracks[name]
+                    elif step == "abort":
+                        abort(conn, track, why)
                     elif step == "wait":
                         waiting.append((name, why))
                     elif step == "inspect" and not slots.take(name):

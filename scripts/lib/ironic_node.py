@@ -126,15 +126,16 @@ STUCK_HINTS = {
 
 
 def wait_for(conn, node, target, timeout, poll, what):
-    """Polls until the node reaches `target`; fails at once in a failed state, with last_error."""
-    started = time.monotonic()
+    """Polls until the node reaches `target`; fails at once in a failed state (other than the one it
+    is leaving: `node` as it was before the request), with last_error."""
+    started, leaving = time.monotonic(), node.provision_state
     while True:
         node = conn.baremetal.get_node(node.id)
         waited = time.monotonic() - started
         if node.provision_state == target:
             log("node %s %s: done after %ds (%s)" % (node.name, what, waited, target))
             return node
-        if node.provision_state.endswith("failed") or node.provision_state == "error":
+        if (node.provision_state.endswith("failed") or node.provision_state == "error") and node.provision_state != leaving:
             die("node %s %s: %s after %ds: %s" % (node.name, what, node.provision_state, waited, node.last_error))
         if waited > timeout:
             hint = STUCK_HINTS.get(node.provision_state)
@@ -153,7 +154,12 @@ def unenroll(conn):
     if node.instance_id or node.provision_state in DEPLOYED_STATES:
         die("node %s is in use (provision state %r, instance %s); not unregistering it. Scale the overcloud in first "
             "(it drains and deletes the node), then destroy again." % (name, node.provision_state, node.instance_id or "none"))
-    if node.provision_state == "available":
+    # Ironic deletes only enroll, manageable and available nodes: one waiting for its inspection
+    # ramdisk is aborted first, a failed one taken back to manageable.
+    if node.provision_state == "inspect wait":
+        conn.baremetal.set_node_provision_state(node, "abort")
+        node = wait_for(conn, node, "inspect failed", 300, 2, "abort")
+    if node.provision_state in ("available", "inspect failed", "clean failed"):
         conn.baremetal.set_node_provision_state(node, "manage")
         node = wait_for(conn, node, "manageable", 300, 2, "manage")
     conn.baremetal.delete_node(node)

@@ -21,6 +21,7 @@ PORT_NEUTRON=15696
 PORT_IRONIC=15385
 PORT_IRONIC_RPC=15389   # JSON-RPC of both conductors (one port, two addresses)
 PORT_IRONIC_HTTP=15380  # [deploy] http_url: written into iPXE configs only, nothing listens
+PORT_INSPECTOR=15050    # ironic-inspector (API, and /v1/continue for the ramdisk stand-in)
 PORT_MYSQL=15306
 PORT_AMQP=15562
 PORT_RABBIT_DIST=15563
@@ -30,6 +31,10 @@ DB_USER=labcdk
 DB_PASS=labcdk-db
 ADMIN_PASS=labcdk-admin
 SERVICE_PASS=labcdk-service
+# The ramdisk stand-in: seconds from the ramdisk "booting" (inspector waiting)
+# to its report; tests tell it about single nodes through $RAMDISK_CONTROL.
+RAMDISK_DELAY_SECONDS=${LABCDK_RAMDISK_DELAY_SECONDS:-2}
+RAMDISK_CONTROL=$STATE/ramdisk
 MYSQL_SOCK=$STATE/run/mysqld.sock
 
 # The fake compute hosts. compute-0 and compute-1 are shared by most
@@ -48,7 +53,8 @@ IRONIC_RACK2_GROUP=labcdk-rack2
 
 # Processes in start order; `down` stops them in reverse.
 SERVICES=(mariadb epmd rabbitmq keystone glance placement neutron
-          nova-api nova-conductor nova-scheduler "${COMPUTES[@]/#/nova-}" ironic ironic-rack2)
+          nova-api nova-conductor nova-scheduler "${COMPUTES[@]/#/nova-}" ironic ironic-rack2
+          ironic-inspector ramdisk)
 
 # Every process gets this clean environment: no pyenv, no proxies, and a
 # marker that lets `down` find anything we started.
@@ -109,6 +115,7 @@ api_url() {
     neutron) echo "http://$HOST:$PORT_NEUTRON/" ;;
     nova-api) echo "http://$HOST:$PORT_NOVA/" ;;
     ironic) echo "http://$HOST:$PORT_IRONIC/" ;;
+    ironic-inspector) echo "http://$HOST:$PORT_INSPECTOR/" ;;
   esac
 }
 

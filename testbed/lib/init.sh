@@ -63,6 +63,12 @@ ironic_setup() {
   clean_env "$BIN/ironic-dbsync" --config-file "$ETC/ironic/ironic.conf" create_schema
 }
 
+# ironic-inspector keeps its own SQLite file (one process writes it).
+inspector_setup() {
+  mkdir -p "$DATA/inspector"
+  clean_env "$BIN/ironic-inspector-dbsync" --config-file "$ETC/ironic-inspector/inspector.conf" upgrade
+}
+
 # Schema steps that need only MariaDB run in parallel; each runs once.
 init_schemas() {
   local -A pids=() ; local name rc=0
@@ -71,6 +77,7 @@ init_schemas() {
   done_step neutron-db || { run_step neutron-db clean_env "$BIN/neutron-db-manage" --config-file "$ETC/neutron/neutron.conf" --config-file "$ETC/neutron/ml2_conf.ini" upgrade heads & pids[neutron]=$!; }
   done_step nova-db || { run_step nova-db nova_setup & pids[nova]=$!; }
   done_step ironic-mysql || { run_step ironic-mysql ironic_setup & pids[ironic]=$!; }
+  done_step inspector-db || { run_step inspector-db inspector_setup & pids[inspector]=$!; }
   for name in "${!pids[@]}"; do
     wait "${pids[$name]}" || { say "schema setup for $name failed"; rc=1; }
   done

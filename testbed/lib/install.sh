@@ -8,6 +8,9 @@ TESTBED_PACKAGES=(
   python3-neutron python3-ironic python3-openstackclient python3-ironicclient
   python3-osc-placement python3-pymysql rabbitmq-server mariadb-server
   uwsgi-core uwsgi-plugin-python3 curl
+  # ironic-inspector 11.1.0 (Zed). Its client comes from PyPI
+  # (tools/fetch-inspector-client.sh): Debian's package of it is empty.
+  python3-ironic-inspector
   # Ironic's BMC hardware types: ipmi (ipmitool), redfish and idrac-redfish
   # (sushy), idrac-wsman (dracclient), ilo (proliantutils), irmc (scciclient)
   ipmitool python3-sushy python3-dracclient python3-proliantutils python3-scciclient

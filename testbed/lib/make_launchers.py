@@ -23,7 +23,8 @@ WANTED = {
         'keystone-manage', 'glance-api', 'glance-manage', 'placement-manage',
         'nova-api-os-compute', 'nova-conductor', 'nova-scheduler',
         'nova-compute', 'nova-manage', 'neutron-server', 'neutron-db-manage',
-        'ironic', 'ironic-conductor', 'ironic-dbsync', 'openstack'],
+        'ironic', 'ironic-conductor', 'ironic-dbsync', 'ironic-inspector',
+        'ironic-inspector-dbsync', 'openstack'],
     'wsgi_scripts': ['keystone-wsgi-public', 'placement-api'],
 }
 

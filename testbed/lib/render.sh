@@ -8,7 +8,7 @@ render() {
   local v
   for v in HOST STATE DATA ETC RUN LOG MYSQL_SOCK DB_URL AMQP_URL ADMIN_PASS \
            SERVICE_PASS PORT_KEYSTONE PORT_GLANCE PORT_PLACEMENT PORT_NOVA \
-           PORT_NEUTRON PORT_IRONIC PORT_IRONIC_RPC PORT_IRONIC_HTTP PORT_MYSQL \
+           PORT_NEUTRON PORT_IRONIC PORT_IRONIC_RPC PORT_IRONIC_HTTP PORT_INSPECTOR PORT_MYSQL \
            PORT_AMQP PORT_RABBIT_DIST; do
     sedargs+=(-e "s|@$v@|${!v}|g")
   done
@@ -59,5 +59,6 @@ render_all() {
     CONDUCTOR_HOST="$IRONIC_HOST" CONDUCTOR_GROUP=""
   render ironic.conf "$ETC/ironic/ironic-rack2.conf" SERVICE_USER=ironic \
     CONDUCTOR_HOST="$IRONIC_RACK2_HOST" CONDUCTOR_GROUP="$IRONIC_RACK2_GROUP"
+  render ironic-inspector.conf "$ETC/ironic-inspector/inspector.conf" SERVICE_USER=ironic-inspector
   render clouds.yaml "$STATE/clouds.yaml"
 }

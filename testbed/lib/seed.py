@@ -21,6 +21,7 @@ SERVICES = [
     ('nova', 'compute', 'http://%s:%s/v2.1' % (HOST, PORTS['nova'])),
     ('neutron', 'network', 'http://%s:%s' % (HOST, PORTS['neutron'])),
     ('ironic', 'baremetal', 'http://%s:%s' % (HOST, PORTS['ironic'])),
+    ('ironic-inspector', 'baremetal-introspection', 'http://%s:%s' % (HOST, PORTS['inspector'])),
 ]
 
 PUB = dict(net='lab_pubnet', subnet='lab_pubsub', cidr='127.200.0.0/24',
