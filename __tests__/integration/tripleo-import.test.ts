@@ -66,6 +66,8 @@ function withoutDiscovered(node: Node | undefined): Node | undefined {
   for (const key of DISCOVERED_PROPERTIES) delete properties[key];
   if (typeof properties.capabilities === "string") {
     properties.capabilities = properties.capabilities.split(",").filter((c: string) => !CPU_FLAG_CAPABILITIES.has(c.split(":")[0])).join(",");
+    // Capabilities introspection alone wrote: none registered.
+    if (properties.capabilities === "") delete properties.capabilities;
   }
   return { ...node, properties };
 }
