@@ -109,6 +109,8 @@ const lines = [
   "",
   "Earlier figures (2026-11-25) were with Ironic's `fake` inspect interface, which ends at once: 20 nodes 8.5 s against 5.5 s for one, 1.54×.",
   "",
+  "With real introspection (2026-11-30: 20 nodes 26.1 s against 11.3 s for one, 2.31×) the target of 2× is missed, and the test bed is why as far as measured: its services used 26.9 s of CPU in the 26.1 s of the 20-node apply, on the two cores OpenTofu and the enrolment share with them. One 20-node apply profiled per service (its first, creating the nodes, 40 s): Keystone 22 s, Ironic 18 s, MariaDB 6 s, ironic-inspector 4 s, the ramdisk stand-in under 1 s. Keystone's share is token validation, not issuance (two password authentications in that apply); which requests cause it is not yet measured. A one-node apply is 2 s of stand-in delay, up to 2 s of Ironic's inspector status period, and the rest labcdk's own steps.",
+  "",
   "The fleet is enrolled by one step (scripts/enroll-nodes.sh): one process and one Keystone token for every node, one list request per poll round. Client CPU is OpenTofu, the provider plug-ins and that one process; service CPU is the test bed's (mostly Ironic's API and conductor, one process here), on the same cores.",
   "",
 ];

@@ -139,7 +139,8 @@ def main(clouds_yaml, hardware_json, control_dir, delay):
     root = conn.baremetal_introspection.get_endpoint().rstrip("/")
     continue_url = loopback_url((root[:-3] if root.endswith("/v1") else root) + "/v1/continue")
     log("watching inspector's introspections; reports go to %s after %ss" % (continue_url, delay))
-    seen, done = {}, set()
+    # A node's name, asked once per node: the stand-in should cost Ironic nothing while it "boots".
+    seen, done, names = {}, set(), {}
     while True:
         try:
             waiting = [i for i in conn.baremetal_introspection.introspections() if i.state == "waiting"]
@@ -147,31 +148,33 @@ def main(clouds_yaml, hardware_json, control_dir, delay):
                 key = (intro.id, intro.started_at)
                 if key in done:
                     continue
-                node = conn.baremetal.get_node(intro.id, fields=["uuid", "name"])
-                description = hardware_of(node.name, hardware, control_dir)
+                if intro.id not in names:
+                    names[intro.id] = conn.baremetal.get_node(intro.id, fields=["uuid", "name"]).name
+                name = names[intro.id]
+                description = hardware_of(name, hardware, control_dir)
                 first = seen.setdefault(key, time.monotonic())
                 if description.get("behaviour") == "silent":
-                    log("node %s: staying silent, as told (%s)" % (node.name, os.path.join(control_dir, node.name + ".json")))
+                    log("node %s: staying silent, as told (%s)" % (name, os.path.join(control_dir, name + ".json")))
                     done.add(key)
                     continue
                 if time.monotonic() - first < float(description.get("delay_seconds", delay)):
                     continue
                 macs = [p.address.lower() for p in conn.baremetal.ports(node_uuid=intro.id, fields=["address"])]
                 if not macs:
-                    log("node %s: no ports, so no NIC to report from; staying silent" % node.name)
+                    log("node %s: no ports, so no NIC to report from; staying silent" % name)
                     done.add(key)
                     continue
                 status, body = post(continue_url, report(description, macs))
                 if status < 300:
-                    log("node %s: inventory posted (%s)" % (node.name, "ramdisk error %r" % description["error"]
+                    log("node %s: inventory posted (%s)" % (name, "ramdisk error %r" % description["error"]
                                                             if description.get("behaviour") == "error" else "%d CPU, %d MiB, %d disk(s)" % (
                                                                 description["cpus"], description["memory_mb"], len(description["disks"]))))
                     done.add(key)
                 elif time.monotonic() - first > RETRY_SECONDS:
-                    log("node %s: inspector refused the report (%s: %s); giving up" % (node.name, status, body[:300].strip()))
+                    log("node %s: inspector refused the report (%s: %s); giving up" % (name, status, body[:300].strip()))
                     done.add(key)
                 else:
-                    log("node %s: inspector refused the report (%s: %s); retrying" % (node.name, status, body[:300].strip()))
+                    log("node %s: inspector refused the report (%s: %s); retrying" % (name, status, body[:300].strip()))
         except openstack.exceptions.SDKException as error:
             log("cannot list introspections (%s); retrying" % error)
         time.sleep(POLL_SECONDS)

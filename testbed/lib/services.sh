@@ -39,7 +39,8 @@ start_service() {
     ironic) start_bg ironic "$BIN/ironic" --config-file "$ETC/ironic/ironic.conf" ;;
     ironic-rack2) start_bg ironic-rack2 "$BIN/ironic-conductor" --config-file "$ETC/ironic/ironic-rack2.conf" ;;
     ironic-inspector) start_bg ironic-inspector "$BIN/ironic-inspector" --config-file "$ETC/ironic-inspector/inspector.conf" ;;
-    ramdisk) start_bg ramdisk "$PY" "$TESTBED_SRC/lib/ramdisk.py" "$STATE/clouds.yaml" \
+    ramdisk) is_running ramdisk || echo "--- started" >>"$LOG/ramdisk.log"
+             start_bg ramdisk "$PY" "$TESTBED_SRC/lib/ramdisk.py" "$STATE/clouds.yaml" \
                "$TESTBED_SRC/hardware.json" "$RAMDISK_CONTROL" "$RAMDISK_DELAY_SECONDS" ;;
     *) die "unknown service $name" ;;
   esac
@@ -63,7 +64,8 @@ service_ready() {
     epmd) tcp_open "$PORT_EPMD" ;;
     rabbitmq) tcp_open "$PORT_AMQP" ;;
     nova-conductor|nova-scheduler|nova-compute-*) is_running "$1" ;;
-    ramdisk) is_running ramdisk && grep -q "watching inspector" "$LOG/ramdisk.log" ;;
+    # the stand-in has listed inspector's introspections since its last start
+    ramdisk) is_running ramdisk && awk '/^--- started/ { w = 0 } /watching inspector/ { w = 1 } END { exit !w }' "$LOG/ramdisk.log" ;;
     ironic) http_ok "$(api_url ironic)" && conductor_ready ironic "$IRONIC_HOST" ;;
     ironic-rack2) conductor_ready ironic-rack2 "$IRONIC_RACK2_HOST" ;;
     *) http_ok "$(api_url "$1")" ;;
