@@ -163,6 +163,9 @@ describeWithTestbed("introspection on the test bed: Ironic's inspector interface
     const failed = enrollNodes([spec(10, { properties: { ...properties, root_device: { serial: "NO-SUCH-DISK" } } })]);
     expect(failed.status).toBe(1);
     expect(failed.stderr).toMatch(new RegExp(`error: node ${name(10)}: introspection failed after \\d+s: ironic-inspector inspection failed: No disks satisfied root device hints`));
+    // Retried once first, as TripleO's `overcloud node introspect --max-retries` (default 1).
+    expect(failed.stdout).toContain(`node ${name(10)}: introspection failed after`);
+    expect(failed.stdout).toContain("again (retry 1 of 1) -> starting introspection");
     expect(show(10).provision_state).toBe("inspect failed");
     // The disk the stand-in reports for every node (testbed/hardware.json): serial QM00001.
     const fixed = enrollNodes([spec(10, { properties: { ...properties, root_device: { serial: "QM00001" } } })]);

@@ -42,6 +42,10 @@ PORT_UPDATE_STATES = ("enroll", "inspecting", "inspect wait", "manageable")
 NOT_WHILE_DEPLOYED = ("driver", "resource_class", "conductor_group")
 # How long each of our requests may take to finish, in seconds (introspection: INTROSPECTION_TIMEOUT_SECONDS).
 MANAGE_TIMEOUT, PROVIDE_TIMEOUT = 300, 1800
+# A failed introspection is started again this often before the node counts as failed: TripleO's
+# `openstack overcloud node introspect --max-retries` default. (Zed's Ironic can fail a new one at
+# once with the previous one's error when its status check runs before inspector has the new one.)
+INTROSPECTION_RETRIES = 1
 SPEC_PREFIX = "LABCDK_NODE_"
 # What introspection writes (inspector's scheduler and root-disk hooks, and Ironic's own `agent`
 # inspection): once a node is inspected, these are what Ironic found, and a re-apply keeps them.
@@ -244,6 +248,7 @@ class Track:
         self.inspected_at = node.get("inspection_finished_at") if node else None
         self.must_inspect = not self.inspected_at or state == "inspect failed"
         self.retried = False
+        self.introspection_retries = 0
         self.action, self.since = None, time.monotonic()
         self.requests = {}  # verb → how often we asked
 
@@ -265,6 +270,10 @@ def next_step(track, node):
     if state in DEPLOYED_STATES:
         return "done", "deployed (%s); left alone" % state
     if track.action == "inspect" and state == "inspect failed":
+        if track.introspection_retries < INTROSPECTION_RETRIES:
+            track.introspection_retries += 1
+            return "inspect", "introspection failed after %ds (%s); again (retry %d of %d)" % (
+                waited, node["last_error"], track.introspection_retries, INTROSPECTION_RETRIES)
         raise Failure("introspection failed after %ds: %s" % (waited, node["last_error"]))
     if track.action == "provide" and state == "clean failed":
         raise Failure("provide failed after %ds (cleaning): %s" % (waited, node["last_error"]))
