@@ -371,8 +371,9 @@ def converge(conn, specs, infos):
                     if step == "done":
                         tag(conn, track, node)
                         log("node %s: %s; done (properties %s)" % (name, why, json.dumps(node["properties"], sort_keys=True)))
-                        if node.get("inspection_finished_at") and discovered_differences(track.spec, node):
-                            log("node %s: introspection found %s; Ironic keeps what it found" % (name, ", ".join(discovered_differences(track.spec, node))))
+                        differences = discovered_differences(track.spec, node) if node.get("inspection_finished_at") else []
+                        if differences:
+                            log("node %s: introspection found %s; Ironic keeps what it found" % (name, ", ".join(differences)))
                         del tracks[name]
                     elif step == "abort":
                         abort(conn, track, why)
