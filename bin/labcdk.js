@@ -7,7 +7,7 @@ const path = require("node:path");
 const root = path.join(__dirname, "..");
 if (fs.existsSync(path.join(root, "cli", "main.ts"))) {
   require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-  require("../cli/main.ts").cli().parse();
+  require("../cli/main.ts").main();
 } else {
-  require(path.join(root, "dist", "cli", "main.js")).cli().parse();
+  require(path.join(root, "dist", "cli", "main.js")).main();
 }

@@ -12,9 +12,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { LabInputError, labFileFromEnvironment, loadLab, readNodeFile } from "../lab";
+import { internalError, LabInputError, labFileFromEnvironment, loadLab, readNodeFile } from "../lab";
 import { renderOvercloudSteps } from "./overcloud-render";
-import { PlanJson, summarizePlans } from "./plan-summary";
+import { PlanJson, readPlanJson, summarizePlans } from "./plan-summary";
 import { compareLab, exitCodeOf, expectedState, formatTable, observe, ObserveError } from "./verify";
 
 /** `NAME=PATH`, or a path whose folder is cdktf.out/stacks/NAME, or else the file's base name. */
@@ -91,14 +91,10 @@ export function cli(): Command {
         const { stack, file } = stackPlanArgument(argument);
         let plan: PlanJson;
         try {
-          plan = JSON.parse(fs.readFileSync(file, "utf8"));
+          plan = readPlanJson(file);
         } catch (error) {
-          console.error(`${file}: cannot be read as plan JSON (make it with: tofu show -json PLANFILE > ${file}): ${(error as Error).message}`);
-          process.exitCode = 1;
-          return;
-        }
-        if (!Array.isArray(plan.resource_changes) && !("format_version" in plan)) {
-          console.error(`${file}: is not the JSON of a saved plan (no resource_changes, no format_version)`);
+          if (!(error instanceof LabInputError)) throw error;
+          console.error(error.message);
           process.exitCode = 1;
           return;
         }
@@ -149,6 +145,21 @@ export function cli(): Command {
   return program;
 }
 
+/**
+ * Runs the CLI. Bad input ends in its one-line error (exit 1); anything else
+ * thrown is a bug in labcdk and says so in one line, with the stack only
+ * when LABCDK_DEBUG is set.
+ */
+export function main(argv: readonly string[] = process.argv): void {
+  try {
+    cli().parse([...argv]);
+  } catch (error) {
+    process.exitCode = 1;
+    if (error instanceof LabInputError) console.error(error.message);
+    else console.error(internalError(error));
+  }
+}
+
 if (require.main === module) {
-  cli().parse();
+  main();
 }

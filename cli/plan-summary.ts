@@ -6,6 +6,9 @@
  * destructive is planned.
  */
 import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { LabInputError } from "../lab/errors";
+import { readInputText, withDepthGuard } from "../lab/input-file";
 
 /** The part of `tofu show -json` a summary needs. */
 export interface PlanJson {
@@ -21,6 +24,49 @@ export interface ResourceChange {
     readonly before?: Record<string, unknown> | null;
     readonly after?: Record<string, unknown> | null;
   };
+}
+
+/** What a summary reads of a saved plan, checked before it is read (other fields pass through). */
+const PlanJsonSchema = z.looseObject({
+  format_version: z.string().optional(),
+  resource_changes: z
+    .array(
+      z.looseObject({
+        address: z.string(),
+        mode: z.enum(["managed", "data"]),
+        type: z.string(),
+        change: z.looseObject({
+          actions: z.array(z.string()),
+          before: z.record(z.string(), z.unknown()).nullable().optional(),
+          after: z.record(z.string(), z.unknown()).nullable().optional(),
+        }),
+      }),
+    )
+    .optional(),
+});
+
+/** A saved plan's JSON (`tofu show -json PLAN > FILE`), or a LabInputError saying in one line why `file` is not one. */
+export function readPlanJson(file: string): PlanJson {
+  return withDepthGuard(file, "saved plan's JSON", () => readPlanJsonUnguarded(file));
+}
+
+function readPlanJsonUnguarded(file: string): PlanJson {
+  const text = readInputText(file, "plan", "saved plan's JSON");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new LabInputError(file, [`${file}: cannot be read as plan JSON (make it with: tofu show -json PLANFILE > ${file}): ${(error as Error).message}`]);
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw) || (!("resource_changes" in raw) && !("format_version" in raw))) {
+    throw new LabInputError(file, [`${file}: is not the JSON of a saved plan (no resource_changes, no format_version)`]);
+  }
+  const parsed = PlanJsonSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new LabInputError(file, [`${file}: ${issue.path.join(".")}: ${issue.message} (not the JSON of a saved plan as tofu show -json writes it)`]);
+  }
+  return parsed.data as PlanJson;
 }
 
 export interface StackPlan {

@@ -28,8 +28,10 @@ export class LabRouter extends Construct {
     });
     this.routerId = router.id;
     for (const network of props.interfaces) {
-      // Id from the network name: removing one interface leaves the others alone.
-      new NetworkingRouterInterfaceV2(this, `Interface-${network.name}`, { routerId: router.id, subnetId: network.subnetId });
+      // Id from the network name (and "-ipv6" for a dual-stack network's second subnet): removing one interface leaves the others alone.
+      for (const subnet of network.routedSubnets) {
+        new NetworkingRouterInterfaceV2(this, `Interface-${subnet.id}`, { routerId: router.id, subnetId: subnet.subnetId });
+      }
     }
   }
 }

@@ -9,7 +9,8 @@ export class LabInputError extends Error {
     /** One line per problem: `FILE[:LINE:COL]: WHERE: WHAT (got VALUE)`. */
     public readonly problems: readonly string[],
   ) {
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    // One problem: its line alone (it names the file). Several: a count, then a line each.
+    super(problems.length === 1 ? problems[0] : `${file}: ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "LabInputError";
   }
 }
@@ -29,4 +30,11 @@ export function valueAt(root: unknown, keyPath: readonly PropertyKey[]): unknown
     value = (value as Record<PropertyKey, unknown>)[key];
   }
   return value;
+}
+
+/** The one line an unexpected error gets (its stack only with LABCDK_DEBUG=1). */
+export function internalError(error: unknown, env: NodeJS.ProcessEnv = process.env): string {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (env.LABCDK_DEBUG) return `labcdk: internal error: ${error instanceof Error ? error.stack : message}`;
+  return `labcdk: internal error: ${message.split("\n")[0]} (a bug in labcdk, not in your files; set LABCDK_DEBUG=1 to see where)`;
 }

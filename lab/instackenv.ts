@@ -8,9 +8,10 @@
  * The BMC password is never echoed, and the parsed model never carries it:
  * the enrolment step reads it at apply time (scripts/lib/ironic_node.py).
  */
-import * as fs from "node:fs";
 import { z } from "zod";
+import { parseAddress } from "./addresses";
 import { LabInputError, shown } from "./errors";
+import { readInputText, withDepthGuard } from "./input-file";
 import { SAFE_NAME } from "./schema";
 
 /** Classic driver names and the hardware types that replaced them (as later TripleO mapped them). */
@@ -59,11 +60,32 @@ const wholeNumber = z
   .transform(Number);
 const text = z.string().min(1, { message: "must not be empty" });
 
+/**
+ * Why a BMC address (host, IP or URL) is wrong, if it is: an IP address in
+ * it is parsed as the lab file's are (lab/addresses.ts). The host is taken
+ * from the text as written: a URL parser would silently read 010.1.1.1 as
+ * octal.
+ */
+function bmcAddressProblem(value: string): string | undefined {
+  // [scheme://]host[:port][/path], host an IPv6 literal in brackets, or a bare IPv6 address.
+  const parts = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?(\[[^\]]*\]|[^/:?#[\]]*)(?::[0-9]*)?(?:[/?#].*)?$/.exec(value);
+  const literal = parts ? parts[1].replace(/^\[(.*)\]$/, "$1") : value;
+  if (literal === "") return "has no host";
+  if (/^[0-9.]+$/.test(literal) || literal.includes(":")) {
+    const parsed = parseAddress(literal);
+    if (typeof parsed === "string") return `has a host that ${parsed}`;
+  }
+  return undefined;
+}
+
 /** Each known field of a node and how it is checked. */
 const FIELDS = {
   name: z.string().regex(SAFE_NAME, { message: 'must start with a letter or digit and use only letters, digits, "_", "." and "-" (at most 63 characters)' }),
   pm_type: text,
-  pm_addr: text,
+  pm_addr: text.superRefine((value, ctx) => {
+    const problem = bmcAddressProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   pm_port: wholeNumber.refine((port) => port <= 65535, { message: "must be a TCP/UDP port (1-65535)" }),
   pm_user: text,
   pm_password: text,
@@ -176,11 +198,16 @@ export interface NodeFile {
  * received value; the BMC password is never echoed.
  */
 export function readNodeFile(file: string): NodeFile {
+  return withDepthGuard(file, "node file", () => readNodeFileUnguarded(file));
+}
+
+function readNodeFileUnguarded(file: string): NodeFile {
   let raw: unknown;
+  const text = readInputText(file, "nodes", "node file (JSON)");
   try {
-    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+    raw = JSON.parse(text);
   } catch (error) {
-    throw new LabInputError(file, [`${file}: cannot be read as JSON: ${(error as Error).message}`]);
+    throw new LabInputError(file, [`${file}: is not JSON: ${(error as Error).message}`]);
   }
   const list = (raw as { nodes?: unknown } | null)?.nodes;
   if (raw === null || typeof raw !== "object" || Array.isArray(raw) || !Array.isArray(list)) {

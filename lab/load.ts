@@ -4,11 +4,12 @@
  * Every problem is reported at once with `FILE:LINE:COL: PATH: WHAT (got VALUE)`,
  * before anything touches a cloud.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { LabInputError, shown, valueAt } from "./errors";
+import { readInputText, withDepthGuard } from "./input-file";
 import { BaremetalNodeDefinition, loadNodeFile } from "./instackenv";
+import { networkChecks, Problem } from "./network-checks";
 import { projectRoot } from "./project-root";
 import { LabFile, LabSchema, LEGACY_ROLE_FLAGS } from "./schema";
 
@@ -31,18 +32,38 @@ export function labFileFromEnvironment(env: NodeJS.ProcessEnv = process.env): st
 }
 
 export function loadLab(file: string): Lab {
+  return withDepthGuard(file, "lab file", () => loadLabUnguarded(file));
+}
+
+/** YAML aliases a lab file may expand: a few anchors are handy, thousands are an attack. */
+const MAX_ALIAS_COUNT = 100;
+
+function loadLabUnguarded(file: string): Lab {
   const absolute = path.resolve(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(absolute, "utf8");
-  } catch (error) {
-    throw new LabInputError(file, [`${file}: cannot be read: ${(error as Error).message}`]);
-  }
+  const text = readInputText(absolute, "lab", "lab file (YAML)");
 
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new LabInputError(file, doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? "?"}:${e.linePos?.[0].col ?? "?"}: ${e.message.split("\n")[0]}`));
+    throw new LabInputError(
+      file,
+      doc.errors.map((e) => {
+        const what = /Maximum call stack/.test(e.message) ? "nests too deeply to be a lab file" : e.message.split("\n")[0];
+        return `${file}:${e.linePos?.[0].line ?? "?"}:${e.linePos?.[0].col ?? "?"}: ${what}`;
+      }),
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml library refuses alias bombs with a ReferenceError ("Excessive alias count").
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new LabInputError(file, [`${file}: its YAML aliases (*name) expand to too much data (more than ${MAX_ALIAS_COUNT} expansions); write the values out`]);
+  }
+  if (raw === null || raw === undefined) throw new LabInputError(file, [`${file}: is empty; a lab file is a YAML mapping with at least name, baremetal and overcloud (see labs/classroom/lab.yaml)`]);
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    throw new LabInputError(file, [`${file}: is a YAML ${Array.isArray(raw) ? "list" : typeof raw}, not a mapping of lab settings (name, baremetal, overcloud, ...; see labs/classroom/lab.yaml)`]);
   }
   // FILE:LINE:COL of a key path: the key itself where it exists, else the deepest existing parent.
   const where = (keyPath: readonly PropertyKey[]): string => {
@@ -58,7 +79,6 @@ export function loadLab(file: string): Lab {
     return file;
   };
 
-  const raw = doc.toJS();
   const parsed = LabSchema.safeParse(raw);
   if (!parsed.success) {
     throw new LabInputError(
@@ -73,7 +93,7 @@ export function loadLab(file: string): Lab {
     );
   }
   const lab = parsed.data;
-  const problems = crossCheck(lab).map(([keyPath, message]) => `${where(keyPath)}: ${keyPath.join(".")}: ${message}`);
+  const problems = [...crossCheck(lab), ...networkChecks(lab)].map(([keyPath, message]) => `${where(keyPath)}: ${keyPath.join(".")}: ${message}`);
 
   const nodeFile = path.resolve(path.dirname(absolute), lab.baremetal.nodeFile);
   let nodes: BaremetalNodeDefinition[] = [];
@@ -101,8 +121,6 @@ export function loadLab(file: string): Lab {
   if (problems.length > 0) throw new LabInputError(file, problems);
   return { ...lab, file: absolute, nodeFile, nodes };
 }
-
-type Problem = [keyPath: PropertyKey[], message: string];
 
 /**
  * Every role count is covered by Ironic nodes tagged with the role's profile:
@@ -186,6 +204,10 @@ function crossCheck(lab: LabFile): Problem[] {
         problems.push([[...at, "computeHost"], `leaves the overcloud, so it cannot stay in overcloud.computeHosts (instances are pinned or migrated only to hosts that remain) (got ${shown(node.computeHost)})`]);
       }
     });
+  }
+  const { introspectionPollSeconds: poll, introspectionTimeoutSeconds: timeout } = lab.baremetal;
+  if (poll > timeout) {
+    problems.push([["baremetal", "introspectionPollSeconds"], `is longer than the wait it polls (introspectionTimeoutSeconds ${timeout}); poll more often than the whole wait (got ${poll})`]);
   }
   const duplicateHosts = hosts.filter((h, i) => hosts.indexOf(h) !== i);
   for (const host of new Set(duplicateHosts)) problems.push([["overcloud", "computeHosts"], `lists ${shown(host)} twice`]);

@@ -7,6 +7,7 @@
  * in `load.ts`; constructs consume the parsed `Lab` only.
  */
 import { z } from "zod";
+import { parseAddress, parseCidr } from "./addresses";
 
 /** Names that become Terraform addresses and shell-visible values. */
 export const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -21,8 +22,23 @@ const hostName = z
 
 const absolutePath = z.string().regex(/^\/\S*$/, { message: "must be an absolute path (the overcloud commands run in overcloud.workDir)" });
 
-const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { message: "must be an IPv4 CIDR such as 192.168.1.0/24" });
-const ipv4 = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, { message: "must be an IPv4 address such as 172.25.250.51" });
+/** A network, IPv4 or IPv6, parsed (lab/addresses.ts). */
+const cidr = z.string().superRefine((text, ctx) => {
+  const parsed = parseCidr(text);
+  if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+});
+/** An IPv6 network. */
+const cidrV6 = z.string().superRefine((text, ctx) => {
+  const parsed = parseCidr(text);
+  if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+  else if (parsed.version !== 6) ctx.addIssue({ code: "custom", message: "must be an IPv6 network such as 2001:db8:1::/64 (the network's own cidr is its IPv4 one)" });
+});
+/** An address Neutron can give as a floating IP: IPv4 only. */
+const floatingAddress = z.string().superRefine((text, ctx) => {
+  const parsed = parseAddress(text);
+  if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+  else if (parsed.version !== 4) ctx.addIssue({ code: "custom", message: "is an IPv6 address: Neutron's floating IPs are IPv4 (an IPv6 instance is reached on its own address)" });
+});
 
 export const CloudsSchema = z
   .object({
@@ -142,10 +158,29 @@ export const OvercloudSchema = z
   })
   .strict();
 
+/** How instances on an IPv6 subnet get their addresses (Neutron's ipv6_address_mode, and ipv6_ra_mode alike). */
+export const IPV6_ADDRESS_MODES = ["slaac", "dhcpv6-stateful", "dhcpv6-stateless"] as const;
+
+/** The IPv6 subnet of a dual-stack network. */
+export const Ipv6SubnetSchema = z
+  .object({
+    subnet: safeName("subnet name"),
+    cidr: cidrV6,
+    addressMode: z.enum(IPV6_ADDRESS_MODES).optional(),
+    /** DHCP on this subnet. @default the network's `dhcp` */
+    dhcp: z.boolean().optional(),
+  })
+  .strict();
+
 export const NetworkSchema = z
   .object({
     subnet: safeName("subnet name"),
+    /** The subnet's network, IPv4 (192.168.1.0/24) or IPv6 (2001:db8:1::/64). */
     cidr,
+    /** Only for an IPv6 `cidr`: how instances get addresses. @default Neutron's (none: addresses only through the API) */
+    addressMode: z.enum(IPV6_ADDRESS_MODES).optional(),
+    /** A second, IPv6 subnet on the same network (dual stack); `cidr` is then the IPv4 one. */
+    ipv6: Ipv6SubnetSchema.optional(),
     /** true: the lab creates network and subnet; false: they exist and are looked up by name. */
     create: z.boolean().default(false),
     dhcp: z.boolean().default(true),
@@ -197,7 +232,7 @@ export const FloatingIpSchema = z
     /** External network the address comes from. */
     pool: safeName("network name"),
     /** A pre-allocated address to use instead of allocating a new one. */
-    address: ipv4.optional(),
+    address: floatingAddress.optional(),
   })
   .strict();
 
@@ -271,6 +306,8 @@ export type LabFile = z.infer<typeof LabSchema>;
 export type Role = z.infer<typeof RoleSchema>;
 export type RemovedNode = z.infer<typeof RemovedNodeSchema>;
 export type Network = z.infer<typeof NetworkSchema>;
+export type Ipv6Subnet = z.infer<typeof Ipv6SubnetSchema>;
+export type Ipv6AddressMode = (typeof IPV6_ADDRESS_MODES)[number];
 export type Router = z.infer<typeof RouterSchema>;
 export type Flavor = z.infer<typeof FlavorSchema>;
 export type Instance = z.infer<typeof InstanceSchema>;

@@ -32,6 +32,8 @@ export class OvercloudStack extends TerraformStack {
         name,
         subnetName: net.subnet,
         cidr: net.cidr,
+        addressMode: net.addressMode,
+        ipv6: net.ipv6 ? { name: net.ipv6.subnet, cidr: net.ipv6.cidr, addressMode: net.ipv6.addressMode, dhcp: net.ipv6.dhcp } : undefined,
         create: net.create,
         dhcp: net.dhcp,
         external: net.external,

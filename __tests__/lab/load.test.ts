@@ -119,7 +119,7 @@ describe("a lab file with mistakes", () => {
     // Schema problems are all reported together (cross-checks run once the schema holds).
     expect(problems).toHaveLength(2);
     expect(problems.join("\n")).toContain("overcloud.roles.Compute.count");
-    expect(problems.join("\n")).toContain('networks.lab_privnet.cidr: must be an IPv4 CIDR such as 192.168.1.0/24 (got "192.168.1.0")');
+    expect(problems.join("\n")).toContain('networks.lab_privnet.cidr: is not a CIDR: write ADDRESS/PREFIX, such as 192.168.1.0/24 or 2001:db8:1::/64 (got "192.168.1.0")');
   });
 
   test("a migration to the boot host is refused", () => {

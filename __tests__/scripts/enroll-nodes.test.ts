@@ -58,6 +58,40 @@ describe("the apply-time BMC password (scripts/lib/ironic_node.py bmc_password)"
     expect(result.stderr).toContain("node n-2: no password for it in LABCDK_BMC_PASSWORD_FILE");
     expect(result.stderr + result.stdout).not.toContain("from-");
   });
+  describe("GIVEN a broken or hostile LABCDK_BMC_PASSWORD_FILE", () => {
+    const hostile: Record<string, [content: string | Buffer, why: string]> = {
+      empty: ["", "not JSON (line 1, column 1)"],
+      "not JSON": ["n-1: from-yaml-password\n", "not JSON (line 1, column 1)"],
+      "a list": [JSON.stringify(["from-list-password"]), "not a JSON object of node names and passwords, nor a node file"],
+      "binary garbage": [Buffer.from([0x00, 0xff, 0x13, 0x37, 0x00, 0x80]), "not UTF-8 text"],
+      "invalid UTF-8": [Buffer.concat([Buffer.from('{"n-1": "from-'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]), "not UTF-8 text"],
+      "nested 100,000 deep": [`{"n-1": ${"[".repeat(100000)}${"]".repeat(100000)}}`, "nested too deeply"],
+    };
+    for (const [kind, [content, why]] of Object.entries(hostile)) {
+      test(`WHEN it is ${kind} THEN one line names the file and says why, exit 1, no traceback, no password`, () => {
+        const file = path.join(dir, `hostile-${kind.replace(/\W+/g, "-")}.json`);
+        fs.writeFileSync(file, content);
+        const result = passwordOf(["n-1"], { LABCDK_BMC_PASSWORD_FILE: file });
+        expect(result.status).toBe(1);
+        expect(result.stderr.trim().split("\n")).toHaveLength(1);
+        expect(result.stderr).toContain(`error: LABCDK_BMC_PASSWORD_FILE (${file}): ${why}`);
+        expect(result.stderr + result.stdout).not.toContain("from-");
+      });
+    }
+    test("WHEN a password is not text (a number) THEN the node counts as having none, and is named", () => {
+      const file = path.join(dir, "number.json");
+      fs.writeFileSync(file, JSON.stringify({ "n-1": 12345 }));
+      const result = passwordOf(["n-1"], { LABCDK_BMC_PASSWORD_FILE: file });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("node n-1: no password for it in LABCDK_BMC_PASSWORD_FILE");
+    });
+    test("WHEN the node file the passwords fall back to is not JSON THEN the error names it and says why", () => {
+      const result = passwordOf(["n-1"], { NODE_FILE: path.join(dir, "hostile-not-JSON.json") });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/no BMC password: .*hostile-not-JSON\.json \(not JSON \(line 1, column 1\)/);
+      expect(result.stderr).not.toContain("from-");
+    });
+  });
 });
 
 describeWithTestbed("scripts/enroll-nodes.sh on the test bed", () => {

@@ -127,11 +127,22 @@ describe("overcloud stack of a lab that creates its network, router and flavor",
     expect(onlyResource(json, "openstack_compute_instance_v2").flavor_name).toMatch(/^\$\{openstack_compute_flavor_v2\.Flavor-madetiny\.name\}$/);
   });
 
-  test("network and subnet are created; the router's gateway is on the looked-up external network, its interface on the subnet", () => {
+  test("network and its two subnets (dual stack) are created; the router's gateway is on the looked-up external network, an interface on each subnet", () => {
     expect(onlyResource(json, "openstack_networking_network_v2")).toMatchObject({ name: "made_privnet", external: false });
-    expect(onlyResource(json, "openstack_networking_subnet_v2")).toMatchObject({ name: "made_privsub", cidr: "127.202.0.0/24", enable_dhcp: false, ip_version: 4 });
+    const subnets = Object.values(json.resource.openstack_networking_subnet_v2 as Record<string, Record<string, unknown>>).sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    expect(subnets).toEqual([
+      expect.objectContaining({ name: "made_privsub", cidr: "127.202.0.0/24", enable_dhcp: false, ip_version: 4 }),
+      expect.objectContaining({ name: "made_privsub6", cidr: "fd00:202::/64", enable_dhcp: true, ip_version: 6, ipv6_address_mode: "slaac", ipv6_ra_mode: "slaac" }),
+    ]);
+    expect(subnets[0]).not.toHaveProperty("ipv6_address_mode");
     expect(onlyResource(json, "openstack_networking_router_v2").external_network_id).toMatch(/data\.openstack_networking_network_v2\.Network-lab_pubnet_Network_/);
-    expect(onlyResource(json, "openstack_networking_router_interface_v2").subnet_id).toMatch(/^\$\{openstack_networking_subnet_v2\.Network-made_privnet_Subnet_[0-9A-F]+\.id\}$/);
+    const interfaces = Object.entries(json.resource.openstack_networking_router_interface_v2 as Record<string, { subnet_id: string }>).sort(([a], [b]) => a.localeCompare(b));
+    // The IPv4 interface keeps the id it had before dual stack (its state stays where it is).
+    expect(interfaces.map(([id]) => id)).toEqual([expect.stringMatching(/^Router-made_router_Interface-made_privnet_[0-9A-F]+$/), expect.stringMatching(/^Router-made_router_Interface-made_privnet-ipv6_[0-9A-F]+$/)]);
+    expect(interfaces.map(([, i]) => i.subnet_id)).toEqual([
+      expect.stringMatching(/^\$\{openstack_networking_subnet_v2\.Network-made_privnet_Subnet_[0-9A-F]+\.id\}$/),
+      expect.stringMatching(/^\$\{openstack_networking_subnet_v2\.Network-made_privnet_Ipv6Subnet_[0-9A-F]+\.id\}$/),
+    ]);
   });
 
   test("an SSH rule and no ICMP rule, as the lab says", () => {

@@ -54,18 +54,47 @@ def bmc_password(name):
     die("node %s: no pm_password in %s; set %s or LABCDK_BMC_PASSWORD_FILE" % (name, path, variable))
 
 
+MAX_PASSWORD_FILE_BYTES = 16 * 1024 * 1024  # the node file's bound in labcdk's validator
+
+
+def read_json(path):
+    """The JSON document of `path`; ValueError saying in a few words why it is not one (never its content)."""
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_PASSWORD_FILE_BYTES + 1)
+    if len(data) > MAX_PASSWORD_FILE_BYTES:
+        raise ValueError("larger than %d MiB" % (MAX_PASSWORD_FILE_BYTES // (1024 * 1024)))
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    except json.JSONDecodeError as error:
+        # The position, not the message's excerpt: the file holds passwords.
+        raise ValueError("not JSON (line %d, column %d)" % (error.lineno, error.colno)) from None
+
+
 def passwords_in(data):
-    """{name: password} of a password file: {"node": "password"}, or an instackenv file ({"nodes": [...]})."""
+    """{name: password} of a password file: {"node": "password"}, or an instackenv file ({"nodes": [...]}).
+
+    Only text passwords count; anything else is as good as none (the caller names the node)."""
     if isinstance(data, dict) and isinstance(data.get("nodes"), list):
-        return {node.get("name"): node.get("pm_password") for node in data["nodes"] if isinstance(node, dict)}
-    return data if isinstance(data, dict) else {}
+        pairs = [(node.get("name"), node.get("pm_password")) for node in data["nodes"] if isinstance(node, dict)]
+    elif isinstance(data, dict):
+        pairs = data.items()
+    else:
+        raise ValueError("not a JSON object of node names and passwords, nor a node file")
+    return {name: password for name, password in pairs if isinstance(name, str) and isinstance(password, str)}
 
 
 @functools.lru_cache(maxsize=None)
 def password_file():
     """LABCDK_BMC_PASSWORD_FILE, read once per process."""
-    with open(ENV["LABCDK_BMC_PASSWORD_FILE"]) as handle:
-        return passwords_in(json.load(handle))
+    path = ENV["LABCDK_BMC_PASSWORD_FILE"]
+    try:
+        return passwords_in(read_json(path))
+    except (OSError, ValueError) as error:
+        die("LABCDK_BMC_PASSWORD_FILE (%s): %s" % (path, error.strerror if isinstance(error, OSError) else error))
 
 
 @functools.lru_cache(maxsize=None)
@@ -75,10 +104,11 @@ def node_file_passwords():
     if not os.path.isabs(path):
         path = os.path.join(ENV.get("LABCDK_PROJECT_DIR") or os.path.abspath(os.path.join(os.getcwd(), "..", "..", "..")), path)
     try:
-        with open(path) as handle:
-            return path, passwords_in(json.load(handle)), None
+        return path, passwords_in(read_json(path)), None
     except OSError as error:
         return path, None, error.strerror
+    except ValueError as error:
+        return path, None, str(error)
 
 
 class IntrospectionSlots:
