@@ -8,7 +8,7 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { LabInputError } from "../lab/errors";
-import { readInputText, withDepthGuard } from "../lab/input-file";
+import { parseJsonText, readInputText, withDepthGuard } from "../lab/input-file";
 
 /** The part of `tofu show -json` a summary needs. */
 export interface PlanJson {
@@ -52,12 +52,7 @@ export function readPlanJson(file: string): PlanJson {
 
 function readPlanJsonUnguarded(file: string): PlanJson {
   const text = readInputText(file, "plan", "saved plan's JSON");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new LabInputError(file, [`${file}: cannot be read as plan JSON (make it with: tofu show -json PLANFILE > ${file}): ${(error as Error).message}`]);
-  }
+  const raw = parseJsonText(file, text, "saved plan (make it with: tofu show -json PLANFILE > FILE)");
   if (raw === null || typeof raw !== "object" || Array.isArray(raw) || (!("resource_changes" in raw) && !("format_version" in raw))) {
     throw new LabInputError(file, [`${file}: is not the JSON of a saved plan (no resource_changes, no format_version)`]);
   }

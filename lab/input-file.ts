@@ -4,6 +4,7 @@
  * UTF-8. Each refusal is a `LabInputError` with one line naming the file.
  */
 import * as fs from "node:fs";
+import { parse as parseJsonc, ParseError, printParseErrorCode } from "jsonc-parser";
 import { LabInputError } from "./errors";
 
 /** Upper bounds by kind of file; far above any real one, far below what takes the parser seconds. */
@@ -55,4 +56,30 @@ export function withDepthGuard<T>(file: string, what: string, read: () => T): T 
     if (error instanceof RangeError && /call stack/.test(error.message)) throw new LabInputError(file, [`${file}: nests too deeply to be a ${what}`]);
     throw error;
   }
+}
+
+/**
+ * The JSON document `text` of `file`, or a LabInputError naming the line
+ * and column of the first error and what was expected there, but never the
+ * text around it (JSON.parse's message quotes it, and node files hold BMC
+ * passwords). jsonc-parser, strict, locates what JSON.parse refused.
+ */
+export function parseJsonText(file: string, text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const errors: ParseError[] = [];
+    parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = errors[0];
+    if (!first) throw new LabInputError(file, [`${file}: is not JSON, and not a ${what}`]);
+    const before = text.slice(0, first.offset).split("\n");
+    const where = `${file}:${before.length}:${before[before.length - 1].length + 1}`;
+    throw new LabInputError(file, [`${where}: is not JSON (${describeJsonError(printParseErrorCode(first.error))}); a ${what} is JSON`]);
+  }
+}
+
+/** "CommaExpected" → "a comma expected". */
+function describeJsonError(code: string): string {
+  const words = code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return /expected$/.test(words) ? `${words.replace(/ expected$/, "")} expected here` : `${words} here`;
 }

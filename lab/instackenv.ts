@@ -11,7 +11,7 @@
 import { z } from "zod";
 import { parseAddress } from "./addresses";
 import { LabInputError, shown } from "./errors";
-import { readInputText, withDepthGuard } from "./input-file";
+import { parseJsonText, readInputText, withDepthGuard } from "./input-file";
 import { SAFE_NAME } from "./schema";
 
 /** Classic driver names and the hardware types that replaced them (as later TripleO mapped them). */
@@ -203,12 +203,7 @@ export function readNodeFile(file: string): NodeFile {
 
 function readNodeFileUnguarded(file: string): NodeFile {
   let raw: unknown;
-  const text = readInputText(file, "nodes", "node file (JSON)");
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new LabInputError(file, [`${file}: is not JSON: ${(error as Error).message}`]);
-  }
+  raw = parseJsonText(file, readInputText(file, "nodes", "node file (JSON)"), "node file");
   const list = (raw as { nodes?: unknown } | null)?.nodes;
   if (raw === null || typeof raw !== "object" || Array.isArray(raw) || !Array.isArray(list)) {
     throw new LabInputError(file, [`${file}: must be a JSON object with a "nodes" list (instackenv format)`]);

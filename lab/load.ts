@@ -47,7 +47,8 @@ function loadLabUnguarded(file: string): Lab {
   if (doc.errors.length > 0) {
     throw new LabInputError(
       file,
-      doc.errors.map((e) => {
+      // Depth: the parser reports each level it unwinds; one line says it.
+      (doc.errors.some((e) => /Maximum call stack/.test(e.message)) ? doc.errors.slice(0, 1) : doc.errors).map((e) => {
         const what = /Maximum call stack/.test(e.message) ? "nests too deeply to be a lab file" : e.message.split("\n")[0];
         return `${file}:${e.linePos?.[0].line ?? "?"}:${e.linePos?.[0].col ?? "?"}: ${what}`;
       }),

@@ -29,6 +29,13 @@ describe("labcdk CLI", () => {
     expect(result.stderr).not.toContain("topsecret");
   });
 
+  test("nodes validate: a JSON syntax error is located by line and column, and the text around it (a password) is never quoted", () => {
+    const dir = writeFiles({ "nodes.json": '{"nodes": [{"name": "a", "pm_type": "ipmi",\n  "pm_password": topsecret-3}]}' });
+    const result = run("nodes", "validate", path.join(dir, "nodes.json"));
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(`${path.join(dir, "nodes.json")}:2:18: is not JSON (invalid symbol here); a node file is JSON`);
+  });
+
   test("lab validate: the built-in lab by default", () => {
     const result = run("lab", "validate");
     expect(result.status).toBe(0);
