@@ -15,6 +15,7 @@ import { Command } from "commander";
 import { internalError, LabInputError, labFileFromEnvironment, loadLab, readNodeFile } from "../lab";
 import { renderOvercloudSteps } from "./overcloud-render";
 import { PlanJson, readPlanJson, summarizePlans } from "./plan-summary";
+import { settleLab } from "./settle";
 import { compareLab, exitCodeOf, expectedState, formatTable, observe, ObserveError } from "./verify";
 
 /** `NAME=PATH`, or a path whose folder is cdktf.out/stacks/NAME, or else the file's base name. */
@@ -140,6 +141,36 @@ export function cli(): Command {
         if (!(error instanceof LabInputError) && !(error instanceof ObserveError)) throw error;
         console.error(error instanceof ObserveError ? `labcdk verify: could not observe: ${error.message}` : error.message);
         process.exitCode = 2;
+      }
+    });
+  program
+    .command("settle")
+    .option("--lab <file>", "lab file (default: $LAB_CONFIG, else the built-in classroom lab)")
+    .option("--timeout <seconds>", "bound of each instance's wait", "900")
+    .description(
+      "finish the migrations an interrupted apply left under way, so the next plan can read the instances: a VERIFY_RESIZE on the host the lab wants is confirmed, " +
+        "one elsewhere reverted, a move in flight waited for. Starts no migration (the apply does). Clouds from clouds.yaml. Exit 0: every instance settled; 1: one could not be",
+    )
+    .action((options: { lab?: string; timeout: string }) => {
+      const timeoutSeconds = Number(options.timeout);
+      if (!(timeoutSeconds > 0)) {
+        console.error(`--timeout: must be a positive number of seconds (got ${options.timeout})`);
+        process.exitCode = 1;
+        return;
+      }
+      const lab = loadLab(options.lab ?? labFileFromEnvironment());
+      let results;
+      try {
+        results = settleLab(lab, { timeoutSeconds });
+      } catch (error) {
+        console.error(`labcdk settle: ${(error as Error).message}`);
+        process.exitCode = 1;
+        return;
+      }
+      const failed = results.filter((r) => !r.ok).map((r) => r.instance);
+      if (failed.length > 0) {
+        console.error(`labcdk settle: not settled: ${failed.join(", ")} (see above); then apply`);
+        process.exitCode = 1;
       }
     });
   return program;

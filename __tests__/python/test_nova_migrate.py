@@ -132,6 +132,20 @@ class Converge(unittest.TestCase):
         self.assertTrue(moved)  # the earlier run's move is verified like one of ours
         self.assertFalse(quietly(converge, ScriptedNova([view(host=TARGET)]), TARGET, "live", 60, 0)[1])
 
+    def test_given_settle_only_when_a_wrong_host_move_is_reverted_then_it_stops_without_migrating(self):
+        nova = ScriptedNova([view(status="VERIFY_RESIZE", host="compute-2"), view(status="REVERT_RESIZE", host="compute-2"), view()])
+        final, _ = quietly(converge, nova, TARGET, "cold", 60, 0, True)
+        self.assertEqual(nova.calls, [("revert",)])
+        self.assertEqual(final["host"], "compute-0")
+
+    def test_given_nova_answers_the_migrate_with_an_error_when_run_then_stop_saying_where_the_instance_is(self):
+        class Refusing(ScriptedNova):
+            def migrate(self, host, kind):
+                raise RuntimeError("HttpException: 500: Server Error")
+        with self.assertRaises(Stop) as stopped:
+            quietly(converge, Refusing([view()]), TARGET, "live", 60, 0)
+        self.assertIn("Nova failed the live migration of vm to compute-1 (HttpException: 500: Server Error); the instance is ACTIVE on compute-0", str(stopped.exception))
+
     def test_given_the_target_is_down_when_run_then_stop_before_touching_the_instance(self):
         nova = ScriptedNova([view()], service={"status": "enabled", "state": "down"})
         with self.assertRaises(Stop) as stopped:

@@ -46,6 +46,12 @@ class Stop(Exception):
     """The run ends here, exit 1, with this message."""
 
 
+def first_line(error):
+    """An exception as one short line (Nova's 500 pages carry a paragraph)."""
+    text = " ".join(str(error).split())
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
 def decide(view, target, kind):
     """(action, why) for what the instance is now: done, confirm, revert, wait, migrate or stop."""
     status, host, task, power = view["status"], view["host"], view["task_state"], view["power_state"]
@@ -148,8 +154,9 @@ def pre_checks(nova, view, target):
                    % (target, view["name"], *free, *need, here))
 
 
-def converge(nova, target, kind, timeout, poll):
-    """Brings the instance to `target`; returns its last view, and whether it was found anywhere but settled there. Raises Stop with the reason it cannot."""
+def converge(nova, target, kind, timeout, poll, settle_only=False):
+    """Brings the instance to `target`; returns its last view, and whether it was found anywhere but settled there.
+    settle_only: finish what is under way (confirm, revert, wait) but start no migration. Raises Stop with the reason it cannot."""
     started = time.monotonic()
     ours = None  # when this run started its move (it starts at most one)
     known = set()  # migration ids seen before our move: the new one is ours
@@ -181,15 +188,19 @@ def converge(nova, target, kind, timeout, poll):
             log("%s is %s (an interrupted move to the wrong host): reverting it" % (view["name"], why))
             nova.revert()
             last = "revert"
+        elif action == "migrate" and ours is None and settle_only:
+            return view, rounds > 1
         elif action == "migrate" and ours is None:
             pre_checks(nova, view, target)
             known = {m["id"] for m in nova.migrations()}
             log("%s: %s → %s (%s)" % (view["name"], view["host"], target, kind))
             try:
                 nova.migrate(target, kind)
-            except Exception as error:  # openstack.exceptions.HttpException: Nova refused it outright
-                raise Stop("Nova refused the %s migration of %s to %s: %s; nothing moved, the instance stays %s on %s"
-                           % (kind, view["name"], target, " ".join(str(error).split()), view["status"], view["host"])) from None
+            except Exception as error:  # openstack.exceptions.HttpException: Nova failed it before answering (a dead target: 500)
+                now = nova.view()
+                raise Stop("Nova failed the %s migration of %s to %s (%s); the instance is %s on %s. Find the cause "
+                           "(openstack server event list %s), then %s" % (kind, view["name"], target, first_line(error),
+                                                                       now["status"], now["host"], view["name"], RECOVER)) from None
             ours = time.time()
         if elapsed >= timeout:
             raise Stop("%s: gave up after %ds, the instance is %s; %s" % (view["name"], timeout, why, RECOVER))
@@ -208,26 +219,44 @@ def verify(nova, view, target):
     log("%s: now on %s, migration %s (%s)" % (view["name"], target, status, view["status"]))
 
 
+def fail(message, code):
+    print("%s [%s] error: %s" % (time.strftime("%H:%M:%S", time.gmtime()), SCRIPT, message), file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
 def main():
-    for name in ("OS_CLOUD", "INSTANCE_ID", "TARGET_HOST", "MIGRATION_KIND"):
+    """INSTANCE_ID (the step), or INSTANCE_NAME (labcdk settle); SETTLE_ONLY=1: finish what is under way, start nothing."""
+    settle_only = ENV.get("SETTLE_ONLY") == "1"
+    for name in ("OS_CLOUD", "TARGET_HOST", "MIGRATION_KIND"):
         if not ENV.get(name):
-            print("%s [%s] error: missing environment variable %s (see migrate-instance.sh --help)" % (time.strftime("%H:%M:%S", time.gmtime()), SCRIPT, name), file=sys.stderr)
-            sys.exit(2)
+            fail("missing environment variable %s (see migrate-instance.sh --help)" % name, 2)
+    if not ENV.get("INSTANCE_ID") and not ENV.get("INSTANCE_NAME"):
+        fail("missing environment variable INSTANCE_ID (see migrate-instance.sh --help)", 2)
     kind, target = ENV["MIGRATION_KIND"], ENV["TARGET_HOST"]
     if kind not in ("cold", "live", "block-live"):
-        print("%s [%s] error: MIGRATION_KIND %r is not cold, live or block-live" % (time.strftime("%H:%M:%S", time.gmtime()), SCRIPT, kind), file=sys.stderr)
-        sys.exit(2)
+        fail("MIGRATION_KIND %r is not cold, live or block-live" % kind, 2)
     import openstack  # late: the unit tests import this module without openstacksdk's cloud
     try:
-        nova = Nova(openstack.connect(cloud=ENV["OS_CLOUD"], api_timeout=API_TIMEOUT), ENV["INSTANCE_ID"])
-        view, moved = converge(nova, target, kind, int(ENV.get("TIMEOUT_SECONDS") or 900), int(ENV.get("POLL_SECONDS") or 5))
-        if moved:
+        conn = openstack.connect(cloud=ENV["OS_CLOUD"], api_timeout=API_TIMEOUT)
+        server_id = ENV.get("INSTANCE_ID") or find_server(conn, ENV["INSTANCE_NAME"])
+        nova = Nova(conn, server_id)
+        view, moved = converge(nova, target, kind, int(ENV.get("TIMEOUT_SECONDS") or 900), int(ENV.get("POLL_SECONDS") or 5), settle_only)
+        if settle_only:
+            log("%s: %s on %s%s" % (view["name"], view["status"], view["host"], "" if view["host"] == target else " (the apply moves it to %s)" % target))
+        elif moved:
             verify(nova, view, target)
         else:
             log("%s is already on %s; nothing to do (%s)" % (view["name"], target, view["status"]))
     except (Stop, openstack.exceptions.SDKException) as error:
-        print("%s [%s] error: %s" % (time.strftime("%H:%M:%S", time.gmtime()), SCRIPT, " ".join(str(error).split())), file=sys.stderr, flush=True)
-        sys.exit(1)
+        fail(" ".join(str(error).split()), 1)
+
+
+def find_server(conn, name):
+    """The id of the one server named `name` (all projects), or Stop."""
+    servers = [s for s in conn.compute.servers(all_projects=True, name="^%s$" % name) if s.name == name]
+    if len(servers) != 1:
+        raise Stop("%d servers are named %s; the lab expects one" % (len(servers), name))
+    return servers[0].id
 
 
 if __name__ == "__main__":

@@ -39,8 +39,10 @@ MYSQL_SOCK=$STATE/run/mysqld.sock
 
 # The fake compute hosts. compute-0 and compute-1 are shared by most
 # integration tests; compute-2 is for the scale-in test alone (it drains and
-# disables its host, so no other test may schedule there).
-COMPUTES=(compute-0 compute-1 compute-2)
+# disables its host, so no other test may schedule there); compute-3 and
+# compute-4 are the migration fault tests' alone (they stop compute-4's
+# nova-compute in the middle of a migration).
+COMPUTES=(compute-0 compute-1 compute-2 compute-3 compute-4)
 
 # Ironic conductors. Zed's JSON-RPC client reaches a conductor at
 # http://<its host name>:[json_rpc]port, the same port for all, so each

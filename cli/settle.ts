@@ -1,0 +1,50 @@
+/**
+ * `labcdk settle`: finishes the moves an interrupted apply (or a person) left
+ * under way, so that the next plan can read the lab's instances. The
+ * OpenStack provider (3.4.0) cannot refresh an instance in VERIFY_RESIZE
+ * ("Invalid power_state … VERIFY_RESIZE"), and Nova leaves a cold migration
+ * there until someone confirms or reverts it, so a plan after an apply killed
+ * mid-migration fails until it is settled.
+ *
+ * Per instance of the lab, with scripts/lib/nova_migrate.py in SETTLE_ONLY
+ * mode: VERIFY_RESIZE on the host the lab wants (its migration target, else
+ * its boot host) is confirmed, on another host reverted; a move in flight is
+ * waited for (bounded). No migration is started: the apply does that.
+ */
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { Lab } from "../lab";
+import { projectRoot } from "../lab/project-root";
+import { sdkPython } from "./verify";
+
+export const NOVA_MIGRATE = path.join(projectRoot(), "scripts", "lib", "nova_migrate.py");
+
+export interface SettleResult {
+  readonly instance: string;
+  readonly ok: boolean;
+}
+
+/** Settles every instance of the lab, one after the other, its output passed through; the result per instance. */
+export function settleLab(lab: Lab, options: { timeoutSeconds: number; env?: NodeJS.ProcessEnv }): SettleResult[] {
+  const env = options.env ?? process.env;
+  const python = sdkPython(env);
+  if (!python) throw new Error("no Python with openstacksdk found (install python3-openstacksdk, or set LABCDK_PYTHON)");
+  return Object.entries(lab.instances).map(([name, instance]) => {
+    const result = spawnSync(python, [NOVA_MIGRATE], {
+      stdio: "inherit",
+      timeout: (options.timeoutSeconds + 120) * 1000,
+      killSignal: "SIGKILL",
+      env: {
+        ...env,
+        OS_CLOUD: lab.clouds.overcloud,
+        INSTANCE_NAME: name,
+        TARGET_HOST: instance.migration?.to ?? instance.host,
+        MIGRATION_KIND: instance.migration?.kind ?? "cold",
+        SETTLE_ONLY: "1",
+        TIMEOUT_SECONDS: String(options.timeoutSeconds),
+        PYTHONDONTWRITEBYTECODE: "1",
+      },
+    });
+    return { instance: name, ok: result.status === 0 };
+  });
+}
