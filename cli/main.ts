@@ -5,6 +5,7 @@
  *   labcdk plan-summary PLAN.json...    Markdown for a pull request from saved plans
  *   labcdk verify [--lab FILE] [--json] the runbook's checks: the lab file against the clouds (read-only)
  *   labcdk overcloud render [--lab FILE] [--out DIR]   the overcloud commands and files, as they will run
+ *   labcdk settle [--lab FILE]          finish the moves an interrupted apply left (VERIFY_RESIZE), so plans can read the instances
  * Exit 0 when valid; 1 with every problem listed otherwise. plan-summary:
  * 0 nothing destructive, 2 something destroyed or replaced, 1 bad input.
  * verify: 0 all ok, 1 differences (each named), 2 could not verify.

@@ -197,15 +197,26 @@ def converge(nova, target, kind, timeout, poll, settle_only=False):
             try:
                 nova.migrate(target, kind)
             except Exception as error:  # openstack.exceptions.HttpException: Nova failed it before answering (a dead target: 500)
-                now = nova.view()
+                now = settled_view(nova, target, kind, min(60, timeout), poll)
                 raise Stop("Nova failed the %s migration of %s to %s (%s); the instance is %s on %s. Find the cause "
                            "(openstack server event list %s), then %s" % (kind, view["name"], target, first_line(error),
                                                                        now["status"], now["host"], view["name"], RECOVER)) from None
             ours = time.time()
+            log("%s: Nova accepted the move" % view["name"])
         if elapsed >= timeout:
             raise Stop("%s: gave up after %ds, the instance is %s; %s" % (view["name"], timeout, why, RECOVER))
         log("%s: waiting, %ds of %ds (%s)" % (view["name"], elapsed, timeout, why))
         time.sleep(poll)
+
+
+def settled_view(nova, target, kind, timeout, poll):
+    """The instance once Nova has stopped working on it (at most `timeout` seconds), for a report after a failure."""
+    until = time.monotonic() + timeout
+    view = nova.view()
+    while decide(view, target, kind)[0] == "wait" and time.monotonic() < until:
+        time.sleep(poll)
+        view = nova.view()
+    return view
 
 
 def verify(nova, view, target):
