@@ -15,7 +15,10 @@
  *   VERIFY_RESIZE, which the OpenStack provider cannot refresh, so the next
  *   plan fails naming it; `labcdk settle` confirms it, and the apply converges;
  * - a move someone left in VERIFY_RESIZE on another host: the plan fails the
- *   same way; `labcdk settle` reverts it, and the apply migrates as the lab says.
+ *   same way; `labcdk settle` reverts it, and the apply migrates as the lab says;
+ * - a drain of compute-4 killed after its first move was accepted: the re-run
+ *   moves only what is left, each instance once, the host stays disabled; an
+ *   instance someone boots on the host before the next apply is moved too.
  *
  * Every test ends with the instance ACTIVE on a named host, never in ERROR,
  * MIGRATING, RESIZE or VERIFY_RESIZE.
@@ -71,7 +74,7 @@ const placeOf = (name: string) => {
 };
 const migrationsOf = (name: string): Array<{ Status: string; "Dest Compute": string }> =>
   openstack("overcloud", ["--os-compute-api-version", "2.59", "server", "migration", "list", "--server", server(name).id]);
-const computeService = (host: string) => openstack("overcloud", ["compute", "service", "list", "--service", "nova-compute", "--host", host])[0];
+const computeService = (host: string) => openstack("overcloud", ["compute", "service", "list", "--long", "--service", "nova-compute", "--host", host])[0];
 
 /** Polls `check` every 2 s until it holds; fails after `seconds` (a bound, not a timing assertion). */
 async function waitFor(what: string, seconds: number, check: () => boolean): Promise<void> {
@@ -278,5 +281,77 @@ describeWithTestbed("GIVEN a cold move someone left in VERIFY_RESIZE on another 
     ]);
     expect(run(["plan", "-detailed-exitcode"]).stdout).toContain("No changes.");
     expect(SETTLED).toContain(placeOf("mfd_vm").status);
+  });
+});
+
+describeWithTestbed("GIVEN a drain of compute-4 to compute-3 that is killed after its first move was accepted", () => {
+  jest.setTimeout(900000);
+  const suffix = Date.now().toString(36).slice(-5);
+  const names = [0, 1, 2].map((i) => `mfe-${suffix}-${i}`);
+  const late = `mfe-${suffix}-late`;
+  const DRAIN = path.join(ROOT, "scripts", "drain-compute.sh");
+  const drainEnv = { ...process.env, ...testbedEnv, OS_CLOUD: "overcloud", DRAIN_HOST: TARGET, REMAINING_HOSTS: SOURCE, MIGRATION_KIND: "live", POLL_SECONDS: "2", TIMEOUT_SECONDS: "300" };
+  const boot = (name: string) =>
+    openstackAction("overcloud", ["server", "create", "--image", "small", "--flavor", "m2.small", "--network", "lab_privnet", "--availability-zone", `nova:${TARGET}`, "--wait", name]);
+  const drainKilledWhen = (when: RegExp): Promise<string> =>
+    new Promise((resolve) => {
+      const child = spawn("bash", [DRAIN], { detached: true, env: drainEnv });
+      let output = "";
+      const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 300000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (when.test(output)) process.kill(-child.pid!, "SIGKILL");
+      };
+      child.stdout.on("data", onData);
+      child.stderr.on("data", onData);
+      child.on("close", () => {
+        clearTimeout(timer);
+        resolve(output);
+      });
+    });
+
+  beforeAll(() => {
+    for (const name of names) boot(name);
+  });
+  afterAll(() => {
+    for (const name of [...names, late]) {
+      try {
+        openstackAction("overcloud", ["server", "delete", "--wait", name]);
+      } catch {
+        // not there
+      }
+    }
+    openstackAction("overcloud", ["compute", "service", "set", "--enable", TARGET, "nova-compute"]);
+  });
+
+  test("WHEN the drain runs again THEN it moves only what is left, each instance once, and compute-4 stays disabled", async () => {
+    const killed = await drainKilledWhen(/Nova accepted the move/);
+    expect(killed).toContain("compute-4 runs 3 instance(s)");
+    await waitFor("the accepted move to end in Nova", 180, () => names.every((n) => !["MIGRATING"].includes(placeOf(n).status)));
+    expect(computeService(TARGET).Status).toBe("disabled");
+
+    const rerun = spawnSync("bash", [DRAIN], { encoding: "utf8", timeout: 900000, env: drainEnv });
+    expect(rerun.status).toBe(0);
+    expect(rerun.stdout).toContain("compute-4 runs 2 instance(s)");
+    expect(rerun.stdout.match(/Nova accepted the move/g)).toHaveLength(2);
+    expect(rerun.stdout).toContain("compute-4 drained: no instance left, nova-compute disabled");
+    for (const name of names) {
+      expect(placeOf(name)).toEqual({ status: "ACTIVE", host: SOURCE });
+      expect(migrationsOf(name).map((m) => m.Status)).toEqual(["completed"]);
+    }
+    expect(computeService(TARGET)).toMatchObject({ Status: "disabled", "Disabled Reason": "labcdk: drained before overcloud node delete" });
+  });
+
+  test("WHEN someone's instance appears on the host between the plan and the apply THEN the drain moves it too, and disables the host again", () => {
+    // Between a plan and its apply the host is still enabled (the drain disables it): someone boots there.
+    openstackAction("overcloud", ["compute", "service", "set", "--enable", TARGET, "nova-compute"]);
+    boot(late);
+    expect(placeOf(late)).toEqual({ status: "ACTIVE", host: TARGET });
+    const rerun = spawnSync("bash", [DRAIN], { encoding: "utf8", timeout: 900000, env: drainEnv });
+    expect(rerun.status).toBe(0);
+    expect(rerun.stdout).toContain("compute-4 runs 1 instance(s)");
+    expect(rerun.stdout).toContain(`moving ${late} (ACTIVE) to compute-3 (live)`);
+    expect(placeOf(late)).toEqual({ status: "ACTIVE", host: SOURCE });
+    expect(computeService(TARGET)).toMatchObject({ Status: "disabled", "Disabled Reason": "labcdk: drained before overcloud node delete" });
   });
 });

@@ -285,7 +285,7 @@ describeWithTestbed("scale-in on the test bed: drain compute-2, delete its node,
     expect(result.stdout).toContain("compute-2 runs 4 instance(s)");
     // need: 2 × m2.small (2 VCPU / 1024 MB / 10 GB + 1 GB swap), and 2 × (1 VCPU / 700000 MB / 1 GB).
     const refused = result.stderr.match(
-      /the remaining hosts lack room: the 4 instance\(s\) need 6 VCPU, 1402048 MB RAM, 24 GB disk; free on compute-1: (\d+) VCPU, (\d+) MB RAM, (\d+) GB disk; nowhere to put (\S+) \(1 VCPU, 700000 MB, 1 GB\)\n/,
+      /the remaining hosts lack room: the 4 instance\(s\) need 6 VCPU, 1402048 MB RAM, 24 GB disk; free on compute-1: (\d+) VCPU, (\d+) MB RAM, (\d+) GB disk; nowhere to put (\S+) \(1 VCPU, 700000 MB, 1 GB\); refusing to drain compute-2; nothing was changed/,
     );
     expect(refused).not.toBeNull();
     const freeMb = Number(refused![2]);

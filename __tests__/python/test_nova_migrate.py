@@ -94,6 +94,9 @@ class ScriptedNova:
     def revert(self):
         self.calls.append(("revert",))
 
+    def floating_ips(self):
+        return []
+
 
 def quietly(function, *args):
     with contextlib.redirect_stdout(io.StringIO()):
@@ -158,6 +161,19 @@ class Converge(unittest.TestCase):
         with self.assertRaises(Stop) as stopped:
             quietly(converge, nova, TARGET, "live", 0, 0)
         self.assertIn("gave up after 0s, the instance is MIGRATING on compute-0", str(stopped.exception))
+
+
+class Verify(unittest.TestCase):
+    def test_given_a_live_record_still_running_when_verified_then_it_is_waited_for(self):
+        nova = ScriptedNova([view(host=TARGET)], migrations=[[{"id": 1, "dest_compute": TARGET, "status": "running"}],
+                                                             [{"id": 1, "dest_compute": TARGET, "status": "completed"}]])
+        quietly(nova_migrate.verify, nova, view(host=TARGET), TARGET, 10, 0)
+
+    def test_given_a_record_that_never_ends_well_when_verified_then_stop_naming_it(self):
+        nova = ScriptedNova([view(host=TARGET)], migrations=[[{"id": 1, "dest_compute": TARGET, "status": "running"}]])
+        with self.assertRaises(Stop) as stopped:
+            quietly(nova_migrate.verify, nova, view(host=TARGET), TARGET, 0, 0)
+        self.assertIn("the migration record to compute-1 is 'running', not confirmed/completed", str(stopped.exception))
 
 
 if __name__ == "__main__":

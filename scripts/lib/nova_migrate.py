@@ -219,10 +219,19 @@ def settled_view(nova, target, kind, timeout, poll):
     return view
 
 
-def verify(nova, view, target):
-    """The migration record to the target ended well, and the floating IPs are still there."""
-    record = next((m for m in nova.migrations() if m.get("dest_compute") == target), None)
-    status = record["status"] if record else "none"
+def verify(nova, view, target, timeout=120, poll=2):
+    """The migration record to the target ended well, and the floating IPs are still there.
+
+    A live migration's record stays `running` a moment after the instance shows ACTIVE on the target
+    (Nova's post-migration steps): waited for, at most `timeout` seconds."""
+    until = time.monotonic() + timeout
+    while True:
+        record = next((m for m in nova.migrations() if m.get("dest_compute") == target), None)
+        status = record["status"] if record else "none"
+        if status in DONE_MIGRATION or status in FAILED_MIGRATION or status == "none" or time.monotonic() >= until:
+            break
+        log("%s: waiting for the migration record to %s to end (%s)" % (view["name"], target, status))
+        time.sleep(poll)
     if status not in DONE_MIGRATION:
         raise Stop("%s: the migration record to %s is %r, not confirmed/completed" % (view["name"], target, status))
     for port, address in nova.floating_ips():

@@ -1,15 +1,10 @@
 """Free capacity of a compute host, as Placement (and so the scheduler) counts it.
 
-    python3 placement.py free HOST     prints "VCPU MEMORY_MB DISK_GB" free on HOST (OS_CLOUD)
-
-Used by nova_migrate.py (a migration's pre-check) and drain-compute.sh (the
+Used by nova_migrate.py (a migration's pre-check) and nova_drain.py (the
 drain's plan), so both count room the same way.
 """
 import math
-import os
-import sys
 
-API_TIMEOUT = 60  # seconds, each request
 CLASSES = ("VCPU", "MEMORY_MB", "DISK_GB")
 
 
@@ -42,24 +37,3 @@ def placement_free(conn, host):
         return None
     uuid = providers[0]["uuid"]
     return free_capacity(get("/resource_providers/%s/inventories" % uuid)["inventories"], get("/resource_providers/%s/usages" % uuid)["usages"])
-
-
-def main():
-    if len(sys.argv) != 3 or sys.argv[1] != "free":
-        print("usage: placement.py free HOST   (OS_CLOUD names the cloud)", file=sys.stderr)
-        sys.exit(2)
-    import openstack
-
-    try:
-        free = placement_free(openstack.connect(cloud=os.environ["OS_CLOUD"], api_timeout=API_TIMEOUT), sys.argv[2])
-    except openstack.exceptions.SDKException as error:
-        print("placement: %s" % " ".join(str(error).split()), file=sys.stderr)
-        sys.exit(1)
-    if free is None:
-        print('no resource provider named "%s" in Placement' % sys.argv[2], file=sys.stderr)
-        sys.exit(1)
-    print(*free)
-
-
-if __name__ == "__main__":
-    main()
