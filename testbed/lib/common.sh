@@ -88,7 +88,11 @@ SERVICES=(mariadb epmd rabbitmq keystone glance placement neutron
 # Every process gets this clean environment: no pyenv, no proxies, and a
 # marker that lets `down` find anything we started.
 # (Inside the release's root, if it has one.)
-clean_env() { env -i "${CLEAN_ENV[@]}" "${IN_ROOT[@]}" "$@"; }
+# CMD may start with VAR=VALUE assignments, as for env(1).
+clean_env() {
+  if [[ -n $ROOT ]]; then env -i "${CLEAN_ENV[@]}" "${IN_ROOT[@]}" /usr/bin/env "$@"
+  else env -i "${CLEAN_ENV[@]}" "$@"; fi
+}
 CLEAN_ENV=(HOME="$DATA/home" PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
   LANG=C.UTF-8 LC_ALL=C.UTF-8 LABCDK_TESTBED="$STATE" PYTHONPATH="$STATE/python")
 
