@@ -66,7 +66,7 @@ service_ready() {
     rabbitmq) tcp_open "$PORT_AMQP" ;;
     nova-conductor|nova-scheduler|nova-compute-*) is_running "$1" ;;
     # the stand-in has listed inspector's introspections since its last start
-    ramdisk) is_running ramdisk && awk '/^--- started/ { w = 0 } /watching inspector/ { w = 1 } END { exit !w }' "$LOG/ramdisk.log" ;;
+    ramdisk) is_running ramdisk && awk '/^--- started/ { w = 0 } /watching / { w = 1 } END { exit !w }' "$LOG/ramdisk.log" ;;
     ironic) http_ok "$(api_url ironic)" && conductor_ready ironic "$IRONIC_HOST" ;;
     ironic-rack2) conductor_ready ironic-rack2 "$IRONIC_RACK2_HOST" ;;
     *) http_ok "$(api_url "$1")" ;;
