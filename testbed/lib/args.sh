@@ -3,6 +3,7 @@
 # --release R (sets TESTBED_RELEASE before lib/common.sh reads it). Other
 # arguments are left in ARGS for the command to judge.
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # TESTBED_RELEASE and ARGS: read by the sourcing command
 ARGS=()
 while [[ $# -gt 0 ]]; do
   case $1 in

@@ -39,6 +39,7 @@ pkg() {
 packages_missing() {
   local p missing=()
   for p in "${TESTBED_PACKAGES[@]}"; do
+    # shellcheck disable=SC2016  # ${Status} is dpkg-query's, not the shell's
     pkg dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   echo "${missing[@]:-}"
@@ -60,7 +61,9 @@ build_root() {
   [[ -e /usr/share/debootstrap/scripts/$DEBIAN_SUITE ]] ||
     die "this debootstrap does not know $DEBIAN_SUITE (update the debootstrap package)"
   if grep -qF " $ROOT.tmp" /proc/mounts; then die "$ROOT.tmp has mounts (see /proc/mounts); unmount them first"; fi
-  rm -rf "$ROOT.tmp"; mkdir -p "$ROOTS"
+  rm -rf "$ROOT.tmp"
+  # shellcheck disable=SC2153  # ROOTS: set in lib/common.sh
+  mkdir -p "$ROOTS"
   say "building the Debian $DEBIAN_SUITE root with debootstrap (first time only, ~30 s): $ROOT"
   local t0=$SECONDS
   if ! timeout "$DEBOOTSTRAP_TIMEOUT" unshare --mount --propagation private -- \
