@@ -2,30 +2,59 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034  # settings used by the scripts that source this
 
+say() { printf 'testbed: %s\n' "$*"; }
+die() { printf 'testbed: ERROR: %s\n' "$*" >&2; exit 1; }
+
 TESTBED_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-STATE=${LABCDK_TESTBED_DIR:-$HOME/.cache/labcdk/testbed}
+
+# The OpenStack release (--release, parsed by lib/args.sh; else
+# $LABCDK_TESTBED_RELEASE; else zed). Everything that differs by release is
+# set here: the Debian suite, the ports, the state dir and, for a release
+# that is not the host's own Debian, the Debian root its programs run in.
+#   zed    Debian 12 (bookworm), 2022.2: the host's packages, ports 15xxx
+#   epoxy  Debian 13 (trixie), 2025.1: a debootstrapped root (chroot), ports 16xxx
+TESTBED_RELEASE=${TESTBED_RELEASE:-${LABCDK_TESTBED_RELEASE:-zed}}
+case $TESTBED_RELEASE in
+  zed) PORT_BASE=15000; STATE_NAME=testbed; DEBIAN_SUITE=bookworm ;;
+  epoxy) PORT_BASE=16000; STATE_NAME=testbed-epoxy; DEBIAN_SUITE=trixie ;;
+  *) die "unknown release '$TESTBED_RELEASE' (zed or epoxy)" ;;
+esac
+STATE=${LABCDK_TESTBED_DIR:-$HOME/.cache/labcdk/$STATE_NAME}
 ETC=$STATE/etc          # rendered configs
 RUN=$STATE/run          # pid files, start stamps
 LOG=$STATE/log          # one log per process
 BIN=$STATE/bin          # generated launchers and wsgi files
 DATA=$STATE/data        # databases, images, fernet keys
-PY=/usr/bin/python3     # never the pyenv one
+PY=/usr/bin/python3     # never the pyenv one (inside ROOT for epoxy)
 
-# Fixed loopback ports (see README).
+# The Debian root of a release the host does not run (empty: the host's own
+# packages). Built once with debootstrap (lib/install.sh), kept across
+# `reset`, shared by every state dir of the release. IN_ROOT prefixes a
+# command to run it there: chrooted, in a mount namespace of its own where
+# the state dir and testbed/ are at the same paths as on the host.
+ROOTS=${LABCDK_TESTBED_ROOTS:-$HOME/.cache/labcdk/testbed-roots}
+ROOT=""; IN_ROOT=()
+if [[ $TESTBED_RELEASE != zed ]]; then
+  ROOT=$ROOTS/$DEBIAN_SUITE
+  IN_ROOT=("$TESTBED_SRC/lib/inroot.sh" "$ROOT" --bind "$STATE" --bind "$TESTBED_SRC")
+fi
+
+# Fixed loopback ports (see README): PORT_BASE plus the service's usual port
+# modulo 1000 (zed: 15000 + ..., epoxy: 16000 + ...), so both beds can run at once.
 HOST=127.0.0.1
-PORT_KEYSTONE=15000
-PORT_GLANCE=15292
-PORT_PLACEMENT=15778
-PORT_NOVA=15774
-PORT_NEUTRON=15696
-PORT_IRONIC=15385
-PORT_IRONIC_RPC=15389   # JSON-RPC of both conductors (one port, two addresses)
-PORT_IRONIC_HTTP=15380  # [deploy] http_url: written into iPXE configs only, nothing listens
-PORT_INSPECTOR=15050    # ironic-inspector (API, and /v1/continue for the ramdisk stand-in)
-PORT_MYSQL=15306
-PORT_AMQP=15562
-PORT_RABBIT_DIST=15563
-PORT_EPMD=15369
+PORT_KEYSTONE=$((PORT_BASE + 0))
+PORT_GLANCE=$((PORT_BASE + 292))
+PORT_PLACEMENT=$((PORT_BASE + 778))
+PORT_NOVA=$((PORT_BASE + 774))
+PORT_NEUTRON=$((PORT_BASE + 696))
+PORT_IRONIC=$((PORT_BASE + 385))
+PORT_IRONIC_RPC=$((PORT_BASE + 389))   # JSON-RPC of both conductors (one port, two addresses)
+PORT_IRONIC_HTTP=$((PORT_BASE + 380))  # [deploy] http_url: written into iPXE configs only, nothing listens
+PORT_INSPECTOR=$((PORT_BASE + 50))     # ironic-inspector (API, and /v1/continue for the ramdisk stand-in)
+PORT_MYSQL=$((PORT_BASE + 306))
+PORT_AMQP=$((PORT_BASE + 562))
+PORT_RABBIT_DIST=$((PORT_BASE + 563))
+PORT_EPMD=$((PORT_BASE + 369))
 
 DB_USER=labcdk
 DB_PASS=labcdk-db
@@ -60,12 +89,14 @@ SERVICES=(mariadb epmd rabbitmq keystone glance placement neutron
 
 # Every process gets this clean environment: no pyenv, no proxies, and a
 # marker that lets `down` find anything we started.
-clean_env() { env -i "${CLEAN_ENV[@]}" "$@"; }
+# (Inside the release's root, if it has one.)
+# CMD may start with VAR=VALUE assignments, as for env(1).
+clean_env() {
+  if [[ -n $ROOT ]]; then env -i "${CLEAN_ENV[@]}" "${IN_ROOT[@]}" /usr/bin/env "$@"
+  else env -i "${CLEAN_ENV[@]}" "$@"; fi
+}
 CLEAN_ENV=(HOME="$DATA/home" PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
   LANG=C.UTF-8 LC_ALL=C.UTF-8 LABCDK_TESTBED="$STATE" PYTHONPATH="$STATE/python")
-
-say() { printf 'testbed: %s\n' "$*"; }
-die() { printf 'testbed: ERROR: %s\n' "$*" >&2; exit 1; }
 
 pidfile() { echo "$RUN/$1.pid"; }
 
@@ -85,7 +116,7 @@ start_bg() {
   date -u +%s >"$RUN/$name.started"
   # exec: $! is the process itself; setsid makes it a group leader (pgid=pid)
   # so `down` can signal the whole group (workers, erlang helpers...).
-  ( exec env -i "${CLEAN_ENV[@]}" setsid "$@" ) </dev/null >>"$LOG/$name.log" 2>&1 &
+  ( exec env -i "${CLEAN_ENV[@]}" setsid "${IN_ROOT[@]}" "$@" ) </dev/null >>"$LOG/$name.log" 2>&1 &
   pid=$!
   echo "$pid" >"$(pidfile "$name")"
 }
@@ -121,7 +152,7 @@ api_url() {
   esac
 }
 
-mysql_cli() { mariadb --no-defaults --socket="$MYSQL_SOCK" -uroot "$@"; }
+mysql_cli() { "${IN_ROOT[@]}" mariadb --no-defaults --socket="$MYSQL_SOCK" -uroot "$@"; }
 
 osc() { # openstack CLI against the bed, clean env
   clean_env OS_CLIENT_CONFIG_FILE="$STATE/clouds.yaml" OS_CLOUD="${OS_CLOUD:-overcloud}" \

@@ -20,7 +20,7 @@ run_step() {
 
 init_mariadb_datadir() {
   rm -rf "$DATA/mysql"; mkdir -p "$DATA/mysql"
-  /usr/bin/mariadb-install-db --no-defaults --datadir="$DATA/mysql" --user="$(id -un)" \
+  "${IN_ROOT[@]}" /usr/bin/mariadb-install-db --no-defaults --datadir="$DATA/mysql" --user="$(id -un)" \
     --auth-root-authentication-method=socket --skip-test-db
 }
 

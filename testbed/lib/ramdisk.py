@@ -1,10 +1,16 @@
 """The test bed's stand-in for the inspection ramdisk (ironic-python-agent).
 
-Nothing here boots. When ironic-inspector waits for a node's ramdisk (an
-introspection in state `waiting`: started through Ironic's `inspector`
-inspect interface, or directly with `openstack baremetal introspection
-start`), this process posts that node's hardware inventory to inspector's
-/v1/continue after a delay, as the ramdisk of a booted machine would.
+Nothing here boots. It serves two ways of inspecting, each if the cloud has it:
+- ironic-inspector (Zed; Epoxy's `inspector` inspect interface): when
+  inspector waits for a node's ramdisk (an introspection in state `waiting`:
+  started through Ironic's `inspector` inspect interface, or directly with
+  `openstack baremetal introspection start`), this process posts that node's
+  hardware inventory to inspector's /v1/continue after a delay, as the
+  ramdisk of a booted machine would;
+- Ironic's own inspection (the `agent` inspect interface, Ironic API 1.84 and
+  later: Epoxy): when a node with that interface is in `inspect wait`, this
+  process posts its inventory to Ironic's /v1/continue_inspection, as IPA
+  does (API version 1.84, no token; Ironic finds the node by its MACs).
 
 The hardware: testbed/hardware.json (`default`, overridden per node name),
 then $STATE/ramdisk/<node name>.json if a test wrote one, read anew for each
@@ -33,6 +39,9 @@ POLL_SECONDS = 1
 # How long a report is retried while inspector answers that it does not
 # expect it yet (IPA retries its lookup the same way).
 RETRY_SECONDS = 30
+# Ironic's API version of /v1/continue_inspection with its node lookup
+# (ironic/api/controllers/v1/ramdisk.py: ContinueInspectionController).
+CONTINUE_INSPECTION_VERSION = (1, 84)
 
 
 def log(message):
@@ -102,7 +111,8 @@ def inventory(description, macs):
 
 
 def report(description, macs):
-    """The document the ramdisk posts to /v1/continue."""
+    """The document the ramdisk posts to /v1/continue (or /v1/continue_inspection:
+    the inventory, and the rest as plugin data)."""
     inv, disks, pxe_mac = inventory(description, macs)
     # IPA's root disk: the smallest disk of at least 4 GiB (no hints known to the ramdisk here).
     candidates = sorted((d for d in disks if d["size"] >= 4 * GIB), key=lambda d: d["size"])
@@ -118,15 +128,67 @@ def report(description, macs):
     return data
 
 
-def post(url, data):
-    """POST as IPA does (no token: inspector's /v1/continue is open); returns (status, body)."""
+def post(url, data, headers=None):
+    """POST as IPA does (no token: inspector's /v1/continue and Ironic's
+    /v1/continue_inspection are open); returns (status, body)."""
     request = urllib.request.Request(url, data=json.dumps(data).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+                                     headers=dict({"Content-Type": "application/json"}, **(headers or {})))
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+class Ramdisk:
+    """One ramdisk per node and inspection: when it first saw the node wait, whether it is done."""
+
+    def __init__(self, hardware, control_dir, delay):
+        self.hardware, self.control_dir, self.delay = hardware, control_dir, delay
+        self.seen, self.done = {}, set()
+
+    def serve(self, key, name, macs_of, send):
+        """Report for the node of inspection KEY (once, after its delay): MACS_OF()
+        lists its NICs, SEND(data) posts and returns (status, body)."""
+        if key in self.done:
+            return
+        description = hardware_of(name, self.hardware, self.control_dir)
+        first = self.seen.setdefault(key, time.monotonic())
+        if description.get("behaviour") == "silent":
+            log("node %s: staying silent, as told (%s)" % (name, os.path.join(self.control_dir, name + ".json")))
+            self.done.add(key)
+            return
+        if time.monotonic() - first < float(description.get("delay_seconds", self.delay)):
+            return
+        macs = macs_of()
+        if not macs:
+            log("node %s: no ports, so no NIC to report from; staying silent" % name)
+            self.done.add(key)
+            return
+        status, body = send(report(description, macs))
+        if status < 300:
+            log("node %s: inventory posted (%s)" % (name, "ramdisk error %r" % description["error"]
+                                                    if description.get("behaviour") == "error" else "%d CPU, %d MiB, %d disk(s)" % (
+                                                        description["cpus"], description["memory_mb"], len(description["disks"]))))
+            self.done.add(key)
+        elif time.monotonic() - first > RETRY_SECONDS:
+            log("node %s: the report was refused (%s: %s); giving up" % (name, status, body[:300].strip()))
+            self.done.add(key)
+        else:
+            log("node %s: the report was refused (%s: %s); retrying" % (name, status, body[:300].strip()))
+
+
+def api_root(endpoint):
+    """An API's root URL from its catalog endpoint, versioned or not."""
+    root = endpoint.rstrip("/")
+    return root[:-3] if root.endswith("/v1") else root
+
+
+def ironic_max_version(conn):
+    """Ironic's newest API version, as (major, minor)."""
+    with urllib.request.urlopen(loopback_url(api_root(conn.baremetal.get_endpoint()) + "/"), timeout=30) as response:
+        version = json.load(response)["default_version"]["version"]
+    return tuple(int(x) for x in version.split("."))
 
 
 def main(clouds_yaml, hardware_json, control_dir, delay):
@@ -135,48 +197,50 @@ def main(clouds_yaml, hardware_json, control_dir, delay):
         hardware = json.load(f)
     os.makedirs(control_dir, exist_ok=True)
     conn = openstack.connect(cloud="undercloud")
-    # The catalog's endpoint, versioned or not (IPA is told the URL with /v1/continue the same way).
-    root = conn.baremetal_introspection.get_endpoint().rstrip("/")
-    continue_url = loopback_url((root[:-3] if root.endswith("/v1") else root) + "/v1/continue")
-    log("watching inspector's introspections; reports go to %s after %ss" % (continue_url, delay))
+    ramdisk = Ramdisk(hardware, control_dir, delay)
+    ports_of = lambda uuid: lambda: [p.address.lower() for p in conn.baremetal.ports(node_uuid=uuid, fields=["address"])]
+
+    # ironic-inspector, if the catalog has it.
+    continue_url = None
+    if conn.endpoint_for("baremetal-introspection"):
+        # The catalog's endpoint, versioned or not (IPA is told the URL with /v1/continue the same way).
+        continue_url = loopback_url(api_root(conn.baremetal_introspection.get_endpoint()) + "/v1/continue")
+        log("watching inspector's introspections; reports go to %s after %ss" % (continue_url, delay))
+    # Ironic's own inspection, if its API has it.
+    inspection_url = None
+    if ironic_max_version(conn) >= CONTINUE_INSPECTION_VERSION:
+        inspection_url = loopback_url(api_root(conn.baremetal.get_endpoint()) + "/v1/continue_inspection")
+        log("watching Ironic's nodes in inspect wait (inspect interface agent); reports go to %s after %ss"
+            % (inspection_url, delay))
+        ironic_headers = {"X-OpenStack-Ironic-API-Version": "%d.%d" % CONTINUE_INSPECTION_VERSION}
+    if not continue_url and not inspection_url:
+        raise SystemExit("ramdisk: neither ironic-inspector nor Ironic's /v1/continue_inspection: nothing to serve")
+
     # A node's name, asked once per node: the stand-in should cost Ironic nothing while it "boots".
-    seen, done, names = {}, set(), {}
+    names, stays = {}, {}
     while True:
         try:
-            waiting = [i for i in conn.baremetal_introspection.introspections() if i.state == "waiting"]
-            for intro in waiting:
-                key = (intro.id, intro.started_at)
-                if key in done:
-                    continue
-                if intro.id not in names:
-                    names[intro.id] = conn.baremetal.get_node(intro.id, fields=["uuid", "name"]).name
-                name = names[intro.id]
-                description = hardware_of(name, hardware, control_dir)
-                first = seen.setdefault(key, time.monotonic())
-                if description.get("behaviour") == "silent":
-                    log("node %s: staying silent, as told (%s)" % (name, os.path.join(control_dir, name + ".json")))
-                    done.add(key)
-                    continue
-                if time.monotonic() - first < float(description.get("delay_seconds", delay)):
-                    continue
-                macs = [p.address.lower() for p in conn.baremetal.ports(node_uuid=intro.id, fields=["address"])]
-                if not macs:
-                    log("node %s: no ports, so no NIC to report from; staying silent" % name)
-                    done.add(key)
-                    continue
-                status, body = post(continue_url, report(description, macs))
-                if status < 300:
-                    log("node %s: inventory posted (%s)" % (name, "ramdisk error %r" % description["error"]
-                                                            if description.get("behaviour") == "error" else "%d CPU, %d MiB, %d disk(s)" % (
-                                                                description["cpus"], description["memory_mb"], len(description["disks"]))))
-                    done.add(key)
-                elif time.monotonic() - first > RETRY_SECONDS:
-                    log("node %s: inspector refused the report (%s: %s); giving up" % (name, status, body[:300].strip()))
-                    done.add(key)
-                else:
-                    log("node %s: inspector refused the report (%s: %s); retrying" % (name, status, body[:300].strip()))
+            if continue_url:
+                for intro in conn.baremetal_introspection.introspections():
+                    if intro.state != "waiting":
+                        continue
+                    if intro.id not in names:
+                        names[intro.id] = conn.baremetal.get_node(intro.id, fields=["uuid", "name"]).name
+                    ramdisk.serve(("inspector", intro.id, intro.started_at), names[intro.id], ports_of(intro.id),
+                                  lambda data: post(continue_url, data))
+            if inspection_url:
+                # An inspection is a node's stay in `inspect wait`: from the poll
+                # that first finds it there to the one that no longer does
+                # (openstacksdk's Node has no inspection_started_at).
+                waiting = [n for n in conn.baremetal.nodes(provision_state="inspect wait",
+                                                           fields=["uuid", "name", "inspect_interface"])
+                           if n.inspect_interface == "agent"]
+                stays = {n.id: stays.get(n.id) or time.monotonic() for n in waiting}
+                for node in waiting:
+                    ramdisk.serve(("agent", node.id, stays[node.id]), node.name or node.id, ports_of(node.id),
+                                  lambda data: post(inspection_url, data, ironic_headers))
         except openstack.exceptions.SDKException as error:
-            log("cannot list introspections (%s); retrying" % error)
+            log("cannot list what waits for a ramdisk (%s); retrying" % error)
         time.sleep(POLL_SECONDS)
 
 

@@ -1,7 +1,8 @@
 # Render testbed/templates into $ETC (sourced by `up`).
 # shellcheck shell=bash
 
-# render TEMPLATE OUT [VAR=VALUE...]: replace @VAR@ tokens, expand "#include F".
+# render TEMPLATE OUT [VAR=VALUE...]: replace @VAR@ tokens, expand "#include F"
+# (F may name @RELEASE@/...: templates/<release>/ holds what differs by release).
 render() {
   local tpl=$TESTBED_SRC/templates/$1 out=$2; shift 2
   local -a sedargs=() kv
@@ -12,10 +13,12 @@ render() {
            PORT_AMQP PORT_RABBIT_DIST; do
     sedargs+=(-e "s|@$v@|${!v}|g")
   done
+  sedargs+=(-e "s|@RELEASE@|$TESTBED_RELEASE|g")
   for kv in "$@"; do sedargs+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done
   mkdir -p "$(dirname "$out")"
-  awk -v dir="$TESTBED_SRC/templates" '
-    function emit(f,   l) { while ((getline l < (dir "/" f)) > 0) {
+  awk -v dir="$TESTBED_SRC/templates" -v release="$TESTBED_RELEASE" '
+    function emit(f,   l) { gsub("@RELEASE@", release, f)
+      while ((getline l < (dir "/" f)) > 0) {
         if (l ~ /^#include /) { split(l, a, " "); emit(a[2]) } else print l }
       close(dir "/" f) }
     /^#include / { emit($2); next } { print }' "$tpl" | sed "${sedargs[@]}" >"$out.tmp"

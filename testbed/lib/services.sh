@@ -50,10 +50,11 @@ tcp_open() { (exec 3<>"/dev/tcp/${2:-$HOST}/$1") 2>/dev/null; } # PORT [ADDRESS]
 
 # conductor_ready NAME HOST: its JSON-RPC port answers and it has registered
 # (or heartbeated) since it was started (MariaDB runs in UTC, like Ironic's
-# timestamps).
+# timestamps). Zed registers a conductor as HOST, Epoxy's JSON-RPC as
+# HOST:PORT.
 conductor_ready() {
   is_running "$1" && tcp_open "$PORT_IRONIC_RPC" "$2" &&
-    mysql_cli -N -e "SELECT 1 FROM ironic.conductors WHERE hostname = '$2' AND online = 1
+    mysql_cli -N -e "SELECT 1 FROM ironic.conductors WHERE hostname IN ('$2', '$2:$PORT_IRONIC_RPC') AND online = 1
       AND UNIX_TIMESTAMP(COALESCE(updated_at, created_at)) >= $(cat "$RUN/$1.started") - 1" | grep -q 1
 }
 
@@ -65,7 +66,7 @@ service_ready() {
     rabbitmq) tcp_open "$PORT_AMQP" ;;
     nova-conductor|nova-scheduler|nova-compute-*) is_running "$1" ;;
     # the stand-in has listed inspector's introspections since its last start
-    ramdisk) is_running ramdisk && awk '/^--- started/ { w = 0 } /watching inspector/ { w = 1 } END { exit !w }' "$LOG/ramdisk.log" ;;
+    ramdisk) is_running ramdisk && awk '/^--- started/ { w = 0 } /watching / { w = 1 } END { exit !w }' "$LOG/ramdisk.log" ;;
     ironic) http_ok "$(api_url ironic)" && conductor_ready ironic "$IRONIC_HOST" ;;
     ironic-rack2) conductor_ready ironic-rack2 "$IRONIC_RACK2_HOST" ;;
     *) http_ok "$(api_url "$1")" ;;
