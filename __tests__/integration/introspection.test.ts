@@ -151,7 +151,7 @@ describeWithTestbed("introspection on the test bed: Ironic's inspector interface
     expect(show(5).provision_state).toBe("inspect failed");
     // What the ramdisk got back, in the stand-in's log.
     expect(fs.readFileSync(RAMDISK_LOG, "utf8")).toContain(
-      `node ${name(5)}: inspector refused the report (400: {"error":{"message":"Can not transition from state 'waiting' on event 'error' (no defined transition)"}}`);
+      `node ${name(5)}: the report was refused (400: {"error":{"message":"Can not transition from state 'waiting' on event 'error' (no defined transition)"}}`);
     ramdiskTells(name(5), undefined);
     const fixed = enrollNodes([spec(5)]);
     expect(fixed.status).toBe(0);
