@@ -31,6 +31,8 @@ function writeLab(): string {
   // Its own stack names, so its local state files (next to the synth folder) are its own too.
   lab.name = `drift${suffix}`;
   lab.baremetal.nodeFile = "nodes.json";
+  // No rule on the shared default group: the ICMP rule is overcloud.test.ts's (two test files run at once in CI, and Neutron refuses a duplicate rule with 409).
+  lab.securityGroup = { name: "default", allowIcmp: false, allowSsh: false };
   lab.baremetal.nodes = { [NODE]: { capabilities: { profile: "compute", boot_option: "local" } } };
   lab.instances = {
     [SERVER]: {

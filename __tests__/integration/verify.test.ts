@@ -33,6 +33,8 @@ function writeLab(pinnedHost = "compute-0"): string {
   const lab: any = parse(fs.readFileSync(path.join(projectRoot(), "labs", "testbed", "lab.yaml"), "utf8"));
   lab.name = "verifytest";
   lab.baremetal.nodeFile = "nodes.json";
+  // No rule on the shared default group: the ICMP rule is overcloud.test.ts's (two test files run at once in CI, and Neutron refuses a duplicate rule with 409).
+  lab.securityGroup = { name: "default", allowIcmp: false, allowSsh: false };
   lab.baremetal.nodes = { [NODE]: { capabilities: { profile: "compute", boot_option: "local" } } };
   lab.instances = {
     [SERVER]: { image: "small", flavor: "m2.small", network: "lab_privnet", host: pinnedHost, floatingIp: { pool: "lab_pubnet" }, reachabilityCheck: "api" },
