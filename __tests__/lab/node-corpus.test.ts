@@ -58,11 +58,12 @@ describe("node-file corpus", () => {
 
 /**
  * Differential test against TripleO's own validator (tripleo-common's
- * validate_nodes, from PyPI): every file it rejects, we reject too. Two of
- * its rules we relax on purpose, so for the comparison those fields are given
- * to it in the form it takes: the legacy "mac" list, which the runbook's file
- * uses (we read it, with a warning), goes in as "ports"; a "profile" field
- * goes in as the capability "profile:<value>".
+ * validate_nodes, from PyPI, run by __tests__/python/tripleo_validate_corpus.py):
+ * every file it rejects, we reject too. Two of its rules we relax on purpose,
+ * so for the comparison those fields are given to it in the form it takes:
+ * the legacy "mac" list, which the runbook's file uses (we read it, with a
+ * warning), goes in as "ports"; a "profile" field goes in as the capability
+ * "profile:<value>".
  */
 const TRIPLEO = process.env.LABCDK_TRIPLEO_COMMON ?? path.join(os.homedir(), ".cache", "labcdk", "pypi", "tripleo-common");
 const tripleoAvailable = fs.existsSync(path.join(TRIPLEO, "tripleo_common", "utils", "nodes.py"));
@@ -73,36 +74,10 @@ if (!tripleoAvailable) {
 }
 (tripleoAvailable ? describe : describe.skip)("against tripleo-common's validate_nodes", () => {
   const verdicts: Record<string, string> = JSON.parse(
-    spawnSync(
-      "/usr/bin/python3",
-      [
-        "-c",
-        `
-import json, os, sys
-from tripleo_common.utils import nodes as tn
-out = {}
-for name in sorted(os.listdir(sys.argv[1])):
-    if name == "expected-problems.json":
-        continue
-    data = json.load(open(os.path.join(sys.argv[1], name)))
-    for node in data["nodes"]:
-        if isinstance(node, dict) and "mac" in node:
-            node["ports"] = [{"address": m} for m in node.pop("mac")]
-        if isinstance(node, dict) and "profile" in node:
-            caps = tn.capabilities_to_dict(node.get("capabilities"))
-            caps.setdefault("profile", node.pop("profile"))
-            node["capabilities"] = tn.dict_to_capabilities(caps)
-    try:
-        tn.validate_nodes(data["nodes"])
-        out[name] = ""
-    except Exception as error:
-        out[name] = str(error)
-print(json.dumps(out))
-`,
-        CORPUS,
-      ],
-      { encoding: "utf8", env: { ...process.env, PYTHONPATH: TRIPLEO } },
-    ).stdout || "{}",
+    spawnSync("/usr/bin/python3", [path.join(__dirname, "..", "python", "tripleo_validate_corpus.py"), CORPUS], {
+      encoding: "utf8",
+      env: { ...process.env, PYTHONPATH: TRIPLEO, PYTHONDONTWRITEBYTECODE: "1" },
+    }).stdout || "{}",
   );
 
   test("it judged every corpus file", () => {
