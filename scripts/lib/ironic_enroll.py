@@ -249,6 +249,7 @@ class Track:
         self.must_inspect = not self.inspected_at or state == "inspect failed"
         self.retried = False
         self.introspection_retries = 0
+        self.introspection_error = None  # the first failed introspection's last_error
         self.action, self.since = None, time.monotonic()
         self.requests = {}  # verb → how often we asked
 
@@ -272,9 +273,14 @@ def next_step(track, node):
     if track.action == "inspect" and state == "inspect failed":
         if track.introspection_retries < INTROSPECTION_RETRIES:
             track.introspection_retries += 1
+            track.introspection_error = track.introspection_error or node["last_error"]
             return "inspect", "introspection failed after %ds (%s); again (retry %d of %d)" % (
                 waited, node["last_error"], track.introspection_retries, INTROSPECTION_RETRIES)
-        raise Failure("introspection failed after %ds: %s" % (waited, node["last_error"]))
+        # Zed's Ironic can fail a retry at once without recording why (its status check ran before the
+        # new introspection reached inspector): then the first attempt's error is the one that says why.
+        why = node["last_error"] or ("no error recorded this time; the first attempt: %s" % track.introspection_error
+                                     if track.introspection_error else None)
+        raise Failure("introspection failed after %ds: %s" % (waited, why))
     if track.action == "provide" and state == "clean failed":
         raise Failure("provide failed after %ds (cleaning): %s" % (waited, node["last_error"]))
     if track.action == "manage" and state == "enroll" and not node["target_provision_state"]:
