@@ -116,3 +116,25 @@ install_packages() {
   fi
   echo "testbed: packages installed in $((SECONDS - t0)) s"
 }
+
+# patch_packages: apply testbed/patches/<release>/*.patch to the Python
+# packages of the release (each file's header says why). Idempotent: a patch
+# already applied is left alone; one that applies neither way (the package
+# changed) stops the bed with the patch named, rather than run a bed that is
+# silently different from what the tests expect.
+patch_packages() {
+  local dir=$TESTBED_SRC/patches/$TESTBED_RELEASE p
+  local site=${ROOT}/usr/lib/python3/dist-packages
+  [[ -d $dir ]] || return 0
+  for p in "$dir"/*.patch; do
+    [[ -e $p ]] || continue
+    if patch -d "$site" -p1 -R --dry-run --force --silent <"$p" >/dev/null 2>&1; then
+      continue
+    fi
+    patch -d "$site" -p1 --dry-run --forward --silent <"$p" >/dev/null 2>&1 ||
+      die "patch ${p#"$TESTBED_SRC"/} does not apply to $site (did the package change?): see its header"
+    patch -d "$site" -p1 --forward --silent --no-backup-if-mismatch <"$p" >/dev/null ||
+      die "applying ${p#"$TESTBED_SRC"/} to $site failed"
+    say "patched: ${p#"$TESTBED_SRC"/}"
+  done
+}
