@@ -14,6 +14,15 @@ import { tofu, tofuAvailable } from "./tofu";
 export const TESTBED_DIR = process.env.LABCDK_TESTBED_DIR ?? path.join(os.homedir(), ".cache", "labcdk", "testbed");
 export const TESTBED_CLOUDS = path.join(TESTBED_DIR, "clouds.yaml");
 
+/** The OpenStack release the bed runs (testbed/up writes it into its state dir): "zed" or "epoxy". */
+export const TESTBED_RELEASE: string = (() => {
+  const file = path.join(TESTBED_DIR, "release");
+  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : "zed";
+})();
+
+/** The inspect interface the bed's Ironic gives new nodes: ironic-inspector on Zed, Ironic's own (agent) from Epoxy. */
+export const TESTBED_INSPECT_INTERFACE = TESTBED_RELEASE === "zed" ? "inspector" : "agent";
+
 /** Environment (added to the process's) for anything that talks to the test bed: its clouds.yaml, Debian's python3 and openstack first. */
 export const testbedEnv: NodeJS.ProcessEnv = {
   OS_CLIENT_CONFIG_FILE: TESTBED_CLOUDS,

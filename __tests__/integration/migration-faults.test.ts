@@ -28,7 +28,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../../lab/project-root";
 import { writeFiles } from "../helpers/files";
-import { describeWithTestbed, openstack, openstackAction, stackOnTestbed, TESTBED_DIR, testbedEnv } from "../helpers/testbed";
+import { describeWithTestbed, openstack, openstackAction, stackOnTestbed, TESTBED_DIR, TESTBED_RELEASE, testbedEnv } from "../helpers/testbed";
 import { TOFU, TOFU_CONFIG } from "../helpers/tofu";
 
 const ROOT = projectRoot();
@@ -102,8 +102,8 @@ async function killTargetCompute(): Promise<void> {
 
 /** Starts what is not running (TARGET's nova-compute) and waits until Nova counts it up. */
 async function restartTargetCompute(): Promise<void> {
-  const up = spawnSync(path.join(ROOT, "testbed", "up"), { encoding: "utf8", timeout: 600000 });
-  expect(up.status).toBe(0);
+  const up = spawnSync(path.join(ROOT, "testbed", "up"), ["--release", TESTBED_RELEASE], { encoding: "utf8", timeout: 600000 });
+  if (up.status !== 0) throw new Error(`testbed/up --release ${TESTBED_RELEASE} failed (${up.status ?? up.signal}):\n${up.stdout}\n${up.stderr}`);
   await waitFor(`nova-compute on ${TARGET} up`, 120, () => computeService(TARGET).State === "up");
 }
 
