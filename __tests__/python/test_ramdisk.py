@@ -297,6 +297,13 @@ class HardwareOf(unittest.TestCase):
         self.assertEqual(json.dumps(HARDWARE, sort_keys=True), before)
         self.assertEqual(hardware_of("ceph-1", HARDWARE, self.control.name), HARDWARE["default"])
 
+    def test_given_a_control_file_that_is_half_written_when_described_then_an_error_not_the_default(self):
+        # GIVEN node-1's control file empty (a test's write caught between truncation and content)
+        open(os.path.join(self.control.name, "node-1.json"), "w").close()
+        # WHEN described THEN a ValueError (the caller reads it again next poll), not the default hardware
+        with self.assertRaises(ValueError):
+            hardware_of("node-1", HARDWARE, self.control.name)
+
     def test_given_a_hardware_file_without_nodes_when_described_then_the_default(self):
         self.assertEqual(hardware_of("x", {"default": {"cpus": 1}}, self.control.name), {"cpus": 1})
 
@@ -454,6 +461,27 @@ class Serve(unittest.TestCase):
         self.assertIn("node node-1: the report could not be sent ([Errno 111] Connection refused); retrying", log)
         self.serve()
         self.assertEqual(len(self.sent), 2)
+
+    def test_given_a_control_file_read_half_written_when_served_then_read_again_next_poll_with_the_same_delay(self):
+        # GIVEN node-1 told to stay silent, its file caught empty at the first poll
+        open(os.path.join(self.control.name, "node-1.json"), "w").close()
+        # WHEN served THEN nothing is sent, nothing decided, and the stand-in goes on
+        log = self.serve()
+        self.assertIn("node node-1: its control file is not JSON yet (", log)
+        self.assertEqual(self.sent, [])
+        # WHEN the file is complete at the next poll THEN what it says holds (silent: still nothing sent)
+        self.tell("node-1", {"behaviour": "silent"})
+        self.clock.now += 5
+        self.assertIn("staying silent", self.serve())
+        self.assertEqual(self.sent, [])
+
+    def test_given_an_unreadable_control_file_at_first_when_served_then_the_delay_counts_from_the_first_poll(self):
+        open(os.path.join(self.control.name, "node-1.json"), "w").close()
+        self.serve()
+        self.tell("node-1", {"delay_seconds": 2})
+        self.clock.now += 2
+        self.serve()
+        self.assertEqual(len(self.sent), 1)
 
     def test_given_a_node_without_ports_when_served_then_silent_without_sending(self):
         self.serve(macs=[])

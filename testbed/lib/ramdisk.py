@@ -65,10 +65,12 @@ def hardware_of(name, hardware, control_dir):
     """The node's description: the default, the node's entry, then the test's control file."""
     description = dict(hardware["default"])
     description.update(hardware.get("nodes", {}).get(name, {}))
-    control = os.path.join(control_dir, "%s.json" % name)
-    if name and os.path.exists(control):
-        with open(control) as f:
-            description.update(json.load(f))
+    if name:
+        try:
+            with open(os.path.join(control_dir, "%s.json" % name)) as f:
+                description.update(json.load(f))
+        except FileNotFoundError:  # none, or removed by the test since
+            pass
     return description
 
 
@@ -161,8 +163,12 @@ class Ramdisk:
         lists its NICs, SEND(data) posts and returns (status, body)."""
         if key in self.done:
             return
-        description = hardware_of(name, self.hardware, self.control_dir)
         first = self.seen.setdefault(key, time.monotonic())
+        try:
+            description = hardware_of(name, self.hardware, self.control_dir)
+        except ValueError as error:  # a control file read while the test was writing it, or not JSON
+            log("node %s: its control file is not JSON yet (%s); reading it again" % (name, error))
+            return
         if description.get("behaviour") == "silent":
             log("node %s: staying silent, as told (%s)" % (name, os.path.join(self.control_dir, name + ".json")))
             self.done.add(key)
