@@ -119,5 +119,7 @@ export function ramdiskTells(name: string, control: Record<string, unknown> | un
     return;
   }
   fs.mkdirSync(RAMDISK_CONTROL, { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(control));
+  // Written aside, then renamed: the stand-in, which reads the file every second, never sees it half-written.
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(control));
+  fs.renameSync(`${file}.tmp`, file);
 }

@@ -1,7 +1,8 @@
 /**
  * The Python unit tests of the step scripts' modules (__tests__/python, run
  * with Debian's python3 and scripts/lib on the path), as one jest test per
- * Python test so a failure names it.
+ * Python test so a failure names it. test_ramdisk.py (the test bed's ramdisk
+ * stand-in) puts testbed/lib on its path itself.
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";

@@ -29,16 +29,17 @@ import json
 import os
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
-
-import openstack
 
 GIB = 1024 ** 3
 POLL_SECONDS = 1
 # How long a report is retried while inspector answers that it does not
 # expect it yet (IPA retries its lookup the same way).
 RETRY_SECONDS = 30
+# What the report says when a control file asks for an error without giving one.
+DEFAULT_ERROR = "ramdisk error"
 # Ironic's API version of /v1/continue_inspection with its node lookup
 # (ironic/api/controllers/v1/ramdisk.py: ContinueInspectionController).
 CONTINUE_INSPECTION_VERSION = (1, 84)
@@ -51,7 +52,11 @@ def log(message):
 def loopback_url(url):
     """The URL, if its host is a loopback address; the stand-in sends nowhere else."""
     host = urllib.parse.urlsplit(url).hostname
-    if not ipaddress.ip_address(host).is_loopback:
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name (it could resolve anywhere), or no host at all
+        loopback = False
+    if not loopback:
         raise SystemExit("ramdisk: refusing to send to %s: not a loopback address" % url)
     return url
 
@@ -60,10 +65,12 @@ def hardware_of(name, hardware, control_dir):
     """The node's description: the default, the node's entry, then the test's control file."""
     description = dict(hardware["default"])
     description.update(hardware.get("nodes", {}).get(name, {}))
-    control = os.path.join(control_dir, "%s.json" % name)
-    if name and os.path.exists(control):
-        with open(control) as f:
-            description.update(json.load(f))
+    if name:
+        try:
+            with open(os.path.join(control_dir, "%s.json" % name)) as f:
+                description.update(json.load(f))
+        except FileNotFoundError:  # none, or removed by the test since
+            pass
     return description
 
 
@@ -114,8 +121,9 @@ def report(description, macs):
     """The document the ramdisk posts to /v1/continue (or /v1/continue_inspection:
     the inventory, and the rest as plugin data)."""
     inv, disks, pxe_mac = inventory(description, macs)
-    # IPA's root disk: the smallest disk of at least 4 GiB (no hints known to the ramdisk here).
-    candidates = sorted((d for d in disks if d["size"] >= 4 * GIB), key=lambda d: d["size"])
+    # IPA's root disk: the smallest disk of at least 4 GiB, the first by name
+    # among equals (utils.guess_root_disk; no hints known to the ramdisk here).
+    candidates = sorted((d for d in disks if d["size"] >= 4 * GIB), key=lambda d: (d["size"], d["name"]))
     data = {
         "inventory": inv,
         "root_disk": candidates[0] if candidates else None,
@@ -124,13 +132,14 @@ def report(description, macs):
         "error": None,
     }
     if description.get("behaviour") == "error":
-        data["error"] = description.get("error", "ramdisk error")
+        data["error"] = description.get("error", DEFAULT_ERROR)
     return data
 
 
 def post(url, data, headers=None):
     """POST as IPA does (no token: inspector's /v1/continue and Ironic's
-    /v1/continue_inspection are open); returns (status, body)."""
+    /v1/continue_inspection are open); returns (status, body), or (None, why)
+    when nothing answered (the caller retries as for a refusal)."""
     request = urllib.request.Request(url, data=json.dumps(data).encode(), method="POST",
                                      headers=dict({"Content-Type": "application/json"}, **(headers or {})))
     try:
@@ -138,6 +147,8 @@ def post(url, data, headers=None):
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+    except (urllib.error.URLError, OSError) as error:  # refused, reset, timed out
+        return None, str(getattr(error, "reason", error))
 
 
 class Ramdisk:
@@ -152,8 +163,12 @@ class Ramdisk:
         lists its NICs, SEND(data) posts and returns (status, body)."""
         if key in self.done:
             return
-        description = hardware_of(name, self.hardware, self.control_dir)
         first = self.seen.setdefault(key, time.monotonic())
+        try:
+            description = hardware_of(name, self.hardware, self.control_dir)
+        except ValueError as error:  # a control file read while the test was writing it, or not JSON
+            log("node %s: its control file is not JSON yet (%s); reading it again" % (name, error))
+            return
         if description.get("behaviour") == "silent":
             log("node %s: staying silent, as told (%s)" % (name, os.path.join(self.control_dir, name + ".json")))
             self.done.add(key)
@@ -166,16 +181,17 @@ class Ramdisk:
             self.done.add(key)
             return
         status, body = send(report(description, macs))
-        if status < 300:
-            log("node %s: inventory posted (%s)" % (name, "ramdisk error %r" % description["error"]
+        why = "was refused (%s: %s)" % (status, body[:300].strip()) if status is not None else "could not be sent (%s)" % body
+        if status is not None and status < 300:
+            log("node %s: inventory posted (%s)" % (name, "ramdisk error %r" % description.get("error", DEFAULT_ERROR)
                                                     if description.get("behaviour") == "error" else "%d CPU, %d MiB, %d disk(s)" % (
                                                         description["cpus"], description["memory_mb"], len(description["disks"]))))
             self.done.add(key)
         elif time.monotonic() - first > RETRY_SECONDS:
-            log("node %s: the report was refused (%s: %s); giving up" % (name, status, body[:300].strip()))
+            log("node %s: the report %s; giving up" % (name, why))
             self.done.add(key)
         else:
-            log("node %s: the report was refused (%s: %s); retrying" % (name, status, body[:300].strip()))
+            log("node %s: the report %s; retrying" % (name, why))
 
 
 def api_root(endpoint):
@@ -192,6 +208,8 @@ def ironic_max_version(conn):
 
 
 def main(clouds_yaml, hardware_json, control_dir, delay):
+    import openstack  # here, not at the top: the unit tests of the rest need no openstacksdk
+
     os.environ["OS_CLIENT_CONFIG_FILE"] = clouds_yaml
     with open(hardware_json) as f:
         hardware = json.load(f)
@@ -225,7 +243,8 @@ def main(clouds_yaml, hardware_json, control_dir, delay):
                     if intro.state != "waiting":
                         continue
                     if intro.id not in names:
-                        names[intro.id] = conn.baremetal.get_node(intro.id, fields=["uuid", "name"]).name
+                        # by UUID if it has no name, as for Ironic's own inspection below
+                        names[intro.id] = conn.baremetal.get_node(intro.id, fields=["uuid", "name"]).name or intro.id
                     ramdisk.serve(("inspector", intro.id, intro.started_at), names[intro.id], ports_of(intro.id),
                                   lambda data: post(continue_url, data))
             if inspection_url:
