@@ -16,7 +16,6 @@ const EPOXY_TESTS = [
   "fleet",
   "overcloud",
   "created-network",
-  "migration-faults",
   "drift",
   "verify",
   "scale-in",

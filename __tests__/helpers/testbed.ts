@@ -23,6 +23,17 @@ export const TESTBED_RELEASE: string = (() => {
 /** The inspect interface the bed's Ironic gives new nodes: ironic-inspector on Zed, Ironic's own (agent) from Epoxy. */
 export const TESTBED_INSPECT_INTERFACE = TESTBED_RELEASE === "zed" ? "inspector" : "agent";
 
+/**
+ * The four properties inspection writes, as text: ironic-inspector (Zed) writes strings, Ironic's own agent
+ * inspection (Epoxy) memory_mb as a number and no cpus (it has no hook for it: the enrolled value stays).
+ */
+export function inspectedProperties(properties: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(["cpus", "memory_mb", "local_gb", "cpu_arch"].map((k) => [k, String(properties[k])]));
+}
+
+/** What the test bed's ramdisk stand-in reports for the classroom node (testbed/hardware.json): local_gb 39 from its 40 GiB disk. */
+export const CLASSROOM_NODE_FOUND = { cpus: "2", memory_mb: "6144", local_gb: "39", cpu_arch: "x86_64" };
+
 /** Environment (added to the process's) for anything that talks to the test bed: its clouds.yaml, Debian's python3 and openstack first. */
 export const testbedEnv: NodeJS.ProcessEnv = {
   OS_CLIENT_CONFIG_FILE: TESTBED_CLOUDS,

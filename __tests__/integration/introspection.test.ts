@@ -1,6 +1,7 @@
 /**
- * Real introspection on the test bed: Ironic's `inspector` inspect interface
- * and ironic-inspector 11.1.0 (Zed) do the work; the ramdisk stand-in
+ * Real introspection on the test bed. On Zed Ironic's `inspector` inspect interface
+ * and ironic-inspector 11.1.0 do the work; on Epoxy Ironic inspects by itself (the
+ * `agent` interface, the inventory posted to /v1/continue_inspection). The ramdisk stand-in
  * (testbed/lib/ramdisk.py) posts each node's hardware inventory as
  * ironic-python-agent would (testbed/hardware.json: 2 CPUs, x86_64, 6144 MiB,
  * one 40 GiB disk), or stays silent, or reports an error, as a test tells it.
@@ -10,9 +11,12 @@
  * THEN what Ironic holds is what inspector found (local_gb 39 from a 40 GiB
  * disk), a silent ramdisk ends in an aborted, `inspect failed` node (never one
  * left in `inspect wait`) while the others go on, so does a ramdisk error
- * (inspector 11.1.0 refuses it), an error in inspector's processing is named,
- * a re-run after the cause is fixed converges, and the concurrency bound
- * holds with inspector doing the work.
+ * (inspector 11.1.0 refuses it; Ironic's own inspection fails the node with it),
+ * an error in the inspection's processing is named, a re-run after the cause is
+ * fixed converges, and the concurrency bound holds with inspector doing the work.
+ * The runbook's `openstack baremetal introspection` commands and the
+ * concurrency check read ironic-inspector's records: they run where the bed's
+ * nodes inspect through it (Zed).
  */
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -22,7 +26,7 @@ import * as path from "node:path";
 import { IronicNodeSpec } from "../../lab/ironic-fields";
 import { projectRoot } from "../../lab/project-root";
 import { enrollNodes, fakeNodeSpec } from "../helpers/enroll";
-import { describeWithTestbed, openstack, openstackAction, openstackMaybe, openstackTry, ramdiskTells, TESTBED_DIR, testbedEnv, testbedUnavailable } from "../helpers/testbed";
+import { describeWithTestbed, openstack, openstackAction, openstackMaybe, openstackTry, ramdiskTells, CLASSROOM_NODE_FOUND, inspectedProperties, TESTBED_DIR, TESTBED_INSPECT_INTERFACE, testbedEnv, testbedUnavailable } from "../helpers/testbed";
 
 const suffix = randomUUID().slice(0, 6);
 const name = (i: number) => `insp-${suffix}-${i}`;
@@ -30,6 +34,11 @@ const mac = (i: number) => `52:54:03:${suffix.slice(0, 2)}:${suffix.slice(2, 4)}
 const show = (i: number) => openstack("undercloud", ["baremetal", "node", "show", name(i)]);
 let images = { kernel: "", ramdisk: "" };
 const RAMDISK_LOG = path.join(TESTBED_DIR, "log", "ramdisk.log");
+/** Whether the bed's nodes inspect through ironic-inspector (Zed) or Ironic's own `agent` inspection (Epoxy). */
+const BY_INSPECTOR = TESTBED_INSPECT_INTERFACE === "inspector";
+/** A test of ironic-inspector's own records and commands: only where the nodes inspect through it. */
+const testWithInspector = BY_INSPECTOR ? test : test.skip;
+
 const UNENROLL = path.join(projectRoot(), "scripts", "unenroll-node.sh");
 /** The classroom node's file values (instackenv-onenode.json): 2 CPUs, 6144 MiB, a 40 GB disk. */
 const spec = (i: number, extra: Partial<IronicNodeSpec> = {}) =>
@@ -51,7 +60,7 @@ function introspection(args: string[]): { status: number | null; stdout: string;
   });
 }
 
-describeWithTestbed("introspection on the test bed: Ironic's inspector interface, ironic-inspector and the ramdisk stand-in", () => {
+describeWithTestbed(`introspection on the test bed: Ironic's ${TESTBED_INSPECT_INTERFACE} interface and the ramdisk stand-in`, () => {
   jest.setTimeout(600000);
   beforeAll(() => {
     images = { kernel: openstack("undercloud", ["image", "show", "bm-deploy-kernel"]).id, ramdisk: openstack("undercloud", ["image", "show", "bm-deploy-ramdisk"]).id };
@@ -67,7 +76,7 @@ describeWithTestbed("introspection on the test bed: Ironic's inspector interface
     }
   });
 
-  test("the runbook's commands: `introspection start` on a manageable node, `introspection status` until finished, then the discovered properties", () => {
+  testWithInspector("the runbook's commands: `introspection start` on a manageable node, `introspection status` until finished, then the discovered properties", () => {
     const node = openstack("undercloud", ["baremetal", "node", "create", "--driver", "fake-hardware", "--name", name(0),
       "--property", "cpus=2", "--property", "memory_mb=6144", "--property", "local_gb=40", "--property", "cpu_arch=x86_64"]);
     openstackAction("undercloud", ["baremetal", "port", "create", mac(0), "--node", node.uuid]);
@@ -105,8 +114,9 @@ describeWithTestbed("introspection on the test bed: Ironic's inspector interface
     expect(first.stdout).toContain(`node ${name(1)}: introspection found local_gb 39 (the file says 40); Ironic keeps what it found`);
     const node = show(1);
     expect(node.provision_state).toBe("available");
-    expect(node.properties).toMatchObject({ cpus: "2", memory_mb: "6144", local_gb: "39", cpu_arch: "x86_64" });
-    // Inspector's capabilities hook (cpu flags aes, pse) and the file's profile, merged.
+    expect(node.inspect_interface).toBe(TESTBED_INSPECT_INTERFACE);
+    expect(inspectedProperties(node.properties)).toEqual(CLASSROOM_NODE_FOUND);
+    // The capabilities hook (cpu flags aes, pse) and the file's profile, merged.
     expect(node.properties.capabilities).toBe("cpu_aes:true,cpu_hugepages:true,profile:compute");
     // Inspector's port for the PXE NIC is the one labcdk created: still one port, pxe_enabled.
     const ports = openstack("undercloud", ["baremetal", "port", "list", "--node", node.uuid, "--long"]);
@@ -129,8 +139,10 @@ describeWithTestbed("introspection on the test bed: Ironic's inspector interface
       "and the BMC's boot device; introspection aborted \\(the node is now in inspect failed"));
     expect(result.stderr).toContain("1 of 3 node(s) not enrolled (above)");
     expect(show(3).provision_state).toBe("inspect failed");
-    const inspector = JSON.parse(introspection(["status", show(3).uuid, "-f", "json"]).stdout);
-    expect(inspector).toMatchObject({ finished: true, error: "Canceled by operator" });
+    if (BY_INSPECTOR) {
+      const inspector = JSON.parse(introspection(["status", show(3).uuid, "-f", "json"]).stdout);
+      expect(inspector).toMatchObject({ finished: true, error: "Canceled by operator" });
+    }
     for (const i of [2, 4]) expect(show(i)).toMatchObject({ provision_state: "available", properties: expect.objectContaining({ local_gb: "39" }) });
   });
 
@@ -143,7 +155,7 @@ describeWithTestbed("introspection on the test bed: Ironic's inspector interface
     expect(show(3)).toMatchObject({ provision_state: "available", properties: expect.objectContaining({ local_gb: "39" }) });
   });
 
-  test("a ramdisk error: inspector 11.1.0 refuses the report (it has no `error` transition from `waiting`), so the node waits; labcdk aborts it at the timeout; a re-run converges", () => {
+  testWithInspector("a ramdisk error: inspector 11.1.0 refuses the report (it has no `error` transition from `waiting`), so the node waits; labcdk aborts it at the timeout; a re-run converges", () => {
     ramdiskTells(name(5), { behaviour: "error", error: "no disks found: /dev/sda did not answer" });
     const failed = enrollNodes([spec(5)], { INTROSPECTION_TIMEOUT_SECONDS: "20" });
     expect(failed.status).toBe(1);
@@ -158,11 +170,24 @@ describeWithTestbed("introspection on the test bed: Ironic's inspector interface
     expect(show(5).provision_state).toBe("available");
   });
 
-  test("an error in inspector's processing (a root device hint no disk satisfies) ends the node in inspect failed, inspector's error named; with the hint fixed a re-run converges", () => {
+  (BY_INSPECTOR ? test.skip : test)("a ramdisk error: Ironic's own inspection takes it and fails the node with it; labcdk retries once, then names it; a re-run converges", () => {
+    ramdiskTells(name(5), { behaviour: "error", error: "no disks found: /dev/sda did not answer" });
+    const failed = enrollNodes([spec(5)], { INTROSPECTION_TIMEOUT_SECONDS: "60" });
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(new RegExp(`error: node ${name(5)}: introspection failed after \\d+s: .*no disks found: /dev/sda did not answer`));
+    expect(failed.stdout).toContain("again (retry 1 of 1) -> starting introspection");
+    expect(show(5).provision_state).toBe("inspect failed");
+    ramdiskTells(name(5), undefined);
+    const fixed = enrollNodes([spec(5)]);
+    expect(fixed.status).toBe(0);
+    expect(show(5).provision_state).toBe("available");
+  });
+
+  test("an error in the inspection's processing (a root device hint no disk satisfies) ends the node in inspect failed, the error named; with the hint fixed a re-run converges", () => {
     const properties = { cpus: 2, memory_mb: 6144, local_gb: 40, cpu_arch: "x86_64" };
     const failed = enrollNodes([spec(10, { properties: { ...properties, root_device: { serial: "NO-SUCH-DISK" } } })]);
     expect(failed.status).toBe(1);
-    expect(failed.stderr).toMatch(new RegExp(`error: node ${name(10)}: introspection failed after \\d+s: (no error recorded this time; the first attempt: )?ironic-inspector inspection failed: No disks satisfied root device hints`));
+    expect(failed.stderr).toMatch(new RegExp(`error: node ${name(10)}: introspection failed after \\d+s: (no error recorded this time; the first attempt: )?${BY_INSPECTOR ? "ironic-inspector inspection failed: " : "Failed to finish inspection: Failed to inspect hardware. Reason: failed to run inspection hooks: "}No disks satisfied root device hints`));
     // Retried once first, as TripleO's `overcloud node introspect --max-retries` (default 1).
     expect(failed.stdout).toContain(`node ${name(10)}: introspection failed after`);
     expect(failed.stdout).toContain("again (retry 1 of 1) -> starting introspection");
@@ -190,7 +215,7 @@ describeWithTestbed("introspection on the test bed: Ironic's inspector interface
     expect(openstackMaybe("undercloud", ["baremetal", "node", "show", name(11)])).toBeUndefined();
   });
 
-  test("the concurrency bound holds with inspector doing the work: 4 nodes, 2 slots, never more than 2 introspected at once", () => {
+  testWithInspector("the concurrency bound holds with inspector doing the work: 4 nodes, 2 slots, never more than 2 introspected at once", () => {
     const nodes = [6, 7, 8, 9];
     for (const i of nodes) ramdiskTells(name(i), { delay_seconds: 4 });
     const result = enrollNodes(nodes.map((i) => spec(i)), { INTROSPECTION_CONCURRENCY: "2" });

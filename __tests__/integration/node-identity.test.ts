@@ -171,7 +171,7 @@ describeWithTestbed("node identity and the upgrade from labcdk 0.1, on the test 
     expect(apply.stdout).toContain("node upg0: exists");
     // Inspected: Ironic keeps the 2 CPUs introspection found (the test bed's ramdisk stand-in reports 2), and the apply says so.
     expect(apply.stdout).toContain("node upg0: introspection found cpus 2 (the file says 4), local_gb 39 (the file says 40); Ironic keeps what it found");
-    expect(node("upg0").properties.cpus).toBe("2");
+    expect(String(node("upg0").properties.cpus)).toBe("2");
     expect(node("upg1").properties.root_device).toEqual({ size: 39 });
     expect(node("upg1").provision_state).toBe("active");
     expect(uuids()).toEqual(before);
