@@ -98,7 +98,7 @@ describe("GIVEN hostile or broken input files", () => {
   const results = new Map<string, Run>();
 
   beforeAll(async () => {
-    // Two at a time: every run starts Node and ts-node.
+    // Two at a time: every run starts Node (and ts-node when the compiled CLI is stale).
     const jobs = COMMANDS.flatMap(([command, args]) => Object.entries(files).map(([kind, file]) => ({ key: `${command}|${kind}`, args: args(file) })));
     const workers = [0, 1].map(async () => {
       for (let job = jobs.shift(); job; job = jobs.shift()) results.set(job.key, await runAsync(job.args));
