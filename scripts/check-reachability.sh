@@ -47,9 +47,9 @@ case "$REACHABILITY_CHECK" in
   api)
     bound() {
       local port_ids fip_port status
-      port_ids=$(openstack port list --device-id "$INSTANCE_ID" -f value -c ID)
-      fip_port=$(openstack floating ip list --floating-ip-address "$FLOATING_IP" -f value -c Port)
-      status=$(openstack server show "$INSTANCE_ID" -f value -c status)
+      port_ids=$(openstack_cli port list --device-id "$INSTANCE_ID" -f value -c ID)
+      fip_port=$(openstack_cli floating ip list --floating-ip-address "$FLOATING_IP" -f value -c Port)
+      status=$(openstack_cli server show "$INSTANCE_ID" -f value -c status)
       printf 'floating IP on port %s, instance %s' "${fip_port:-none}" "$status"
       [ "$status" = "ERROR" ] && return 2
       [ -n "$fip_port" ] && grep -qx "$fip_port" <<<"$port_ids" && [ "$status" = "ACTIVE" ]

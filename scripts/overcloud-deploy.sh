@@ -43,14 +43,7 @@ export OS_CLOUD
 progress_s="${PROGRESS_SECONDS:-60}"
 
 nodes=$(ironic_nodes_json) || die "cannot list the Ironic nodes of $OS_CLOUD"
-shrinking=$(NODES="$nodes" python3 -c '
-import json, os
-nodes = json.loads(os.environ["NODES"])
-for profile, count in sorted(json.loads(os.environ["PROFILE_COUNTS_JSON"]).items()):
-    active = sorted(n["hostname"] or n["name"] for n in nodes if n["state"] == "active" and n["profile"] == profile)
-    if len(active) > count:
-        print("profile:%s has %d active node(s) (%s) but the lab asks for %d" % (profile, len(active), ", ".join(active), count))
-')
+shrinking=$(overcloud_python overcloud_nodes.py shrinking <<<"$nodes")
 if [ -n "$shrinking" ]; then
   die "refusing a deploy that would remove nodes without naming them: $shrinking. Lowering a count needs overcloud.roles.<Role>.remove listing the nodes that leave (they are drained and deleted first); nothing was changed"
 fi
@@ -63,11 +56,8 @@ log "dialect $OVERCLOUD_DIALECT: $count command(s) in $work, bounded at ${DEPLOY
 deadline=$(( $(date +%s) + DEPLOY_TIMEOUT_MINUTES * 60 ))
 progress() {
   local stack_status states
-  stack_status=$(openstack stack show "$OVERCLOUD_STACK" -f value -c stack_status 2>/dev/null || echo "not created yet")
-  states=$(ironic_nodes_json 2>/dev/null | python3 -c '
-import collections, json, sys
-c = collections.Counter(n["state"] for n in json.load(sys.stdin))
-print(", ".join("%d %s" % (v, k) for k, v in sorted(c.items())))' 2>/dev/null || echo "unknown")
+  stack_status=$(openstack_cli stack show "$OVERCLOUD_STACK" -f value -c stack_status 2>/dev/null || echo "not created yet")
+  states=$(ironic_nodes_json 2>/dev/null | overcloud_python overcloud_nodes.py states 2>/dev/null || echo "unknown")
   log "stack $OVERCLOUD_STACK: $stack_status; nodes: ${states:-none}; $(( (deadline - $(date +%s)) / 60 )) min left"
 }
 for ((i = 0; i < count; i++)); do
@@ -88,7 +78,7 @@ for ((i = 0; i < count; i++)); do
   [ "$status" -eq 0 ] || die "openstack ${argv[*]} failed (exit $status); see 'openstack stack failures list $OVERCLOUD_STACK'. Re-running the apply runs it again"
 done
 
-final=$(openstack stack show "$OVERCLOUD_STACK" -f value -c stack_status) || die "stack $OVERCLOUD_STACK not found after the deploy"
+final=$(openstack_cli stack show "$OVERCLOUD_STACK" -f value -c stack_status) || die "stack $OVERCLOUD_STACK not found after the deploy"
 case "$final" in
   *_COMPLETE) log "stack $OVERCLOUD_STACK: $final — overcloud deployed" ;;
   *) die "stack $OVERCLOUD_STACK ended in $final" ;;

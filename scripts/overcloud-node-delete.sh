@@ -45,27 +45,19 @@ progress_s="${PROGRESS_SECONDS:-60}"
 deployed() { # the HOSTNAMES still on an active Ironic node, comma-separated
   local nodes
   nodes=$(ironic_nodes_json) || die "cannot list the Ironic nodes of $OS_CLOUD"
-  NODES="$nodes" python3 -c '
-import json, os
-deployed = {n["hostname"] for n in json.loads(os.environ["NODES"]) if n["state"] == "active" and n["hostname"]}
-print(",".join(h for h in os.environ["HOSTNAMES"].split(",") if h in deployed))
-'
+  overcloud_python overcloud_nodes.py deployed "$HOSTNAMES" <<<"$nodes"
 }
 present=$(deployed)
 if [ -z "$present" ]; then
   log "none of $HOSTNAMES is deployed any more; nothing to delete"
   exit 0
 fi
-gone=$(PRESENT="$present" python3 -c '
-import os
-present = set(os.environ["PRESENT"].split(","))
-print(",".join(h for h in os.environ["HOSTNAMES"].split(",") if h not in present))
-')
+gone=$(overcloud_python overcloud_nodes.py absent "$HOSTNAMES" "$present")
 [ -z "$gone" ] || log "already gone: $gone (left out of the command)"
 
 work=$(work_dir_ready)
 cd "$work"
-progress() { log "deleting $present: stack $OVERCLOUD_STACK $(openstack stack show "$OVERCLOUD_STACK" -f value -c stack_status 2>/dev/null || echo unknown)"; }
+progress() { log "deleting $present: stack $OVERCLOUD_STACK $(openstack_cli stack show "$OVERCLOUD_STACK" -f value -c stack_status 2>/dev/null || echo unknown)"; }
 deadline=$(( $(date +%s) + limit_min * 60 ))
 count=$(command_count)
 for ((i = 0; i < count; i++)); do
@@ -89,7 +81,7 @@ if [ "$OVERCLOUD_DIALECT" = "node-provision" ]; then
   log "deleted $present: no longer deployed in Ironic"
   exit 0
 fi
-final=$(openstack stack show "$OVERCLOUD_STACK" -f value -c stack_status) || die "stack $OVERCLOUD_STACK not found after the delete"
+final=$(openstack_cli stack show "$OVERCLOUD_STACK" -f value -c stack_status) || die "stack $OVERCLOUD_STACK not found after the delete"
 case "$final" in
   *_COMPLETE) log "stack $OVERCLOUD_STACK: $final — deleted $present" ;;
   *) die "stack $OVERCLOUD_STACK ended in $final after deleting $present" ;;

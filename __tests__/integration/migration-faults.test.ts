@@ -23,7 +23,7 @@
  * Every test ends with the instance ACTIVE on a named host, never in ERROR,
  * MIGRATING, RESIZE or VERIFY_RESIZE.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../../lab/project-root";
@@ -118,18 +118,18 @@ function failingApply(dir: string): { status: number | null; output: string } {
   return { status: result.status, output: result.stdout + result.stderr };
 }
 
-/** Starts an apply and SIGKILLs its whole process group once its output matches `when`; resolves with that output. */
-function applyKilledWhen(dir: string, when: RegExp): Promise<string> {
-  const child = spawn(TOFU, ["apply", "-auto-approve", "-input=false", "-no-color"], {
-    cwd: dir,
-    detached: true,
-    env: { ...process.env, ...testbedEnv, TF_CLI_CONFIG_FILE: TOFU_CONFIG },
-  });
+/**
+ * Starts `command` in a process group of its own and SIGKILLs the whole group
+ * once its output matches `when`; resolves with that output. Rejects (after
+ * killing it) when `when` is not printed within 300 s.
+ */
+function killedWhen(command: string, args: string[], env: NodeJS.ProcessEnv, when: RegExp, cwd?: string): Promise<string> {
+  const child = spawn(command, args, { cwd, detached: true, env });
   let output = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       process.kill(-child.pid!, "SIGKILL");
-      reject(new Error(`the apply never printed ${when} within 300 s:\n${output}`));
+      reject(new Error(`${path.basename(command)} never printed ${when} within 300 s:\n${output}`));
     }, 300000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -207,13 +207,26 @@ const PROVIDER_CANNOT_READ = /Invalid power_state for instance \S+: VERIFY_RESIZ
 const askedMove = (name: string, kind: string) => new RegExp(`\\[migrate-instance\\] ${name}_vm: compute-3 → compute-4 \\(${kind}\\)`);
 const accepted = (name: string) => new RegExp(`\\[migrate-instance\\] ${name}_vm: Nova accepted the move`);
 
+/**
+ * The kill-mid-move steps: boots the lab's instance on compute-3 (an apply of
+ * the instance alone), then runs the whole apply and SIGKILLs it (its process
+ * group, the step's Python too) right after Nova accepted the move of
+ * `<name>_vm`. Returns the killed apply's output.
+ */
+async function killMidMove(name: string, dir: string, run: (args: string[]) => SpawnSyncReturns<string>): Promise<string> {
+  expect(run(["apply", "-auto-approve", `-target=${instanceAddress(dir)}`]).stdout).toContain("Apply complete!");
+  const env = { ...process.env, ...testbedEnv, TF_CLI_CONFIG_FILE: TOFU_CONFIG };
+  const output = await killedWhen(TOFU, ["apply", "-auto-approve", "-input=false", "-no-color"], env, accepted(name), dir);
+  expect(output).toMatch(accepted(name));
+  return output;
+}
+
 describeWithTestbed("GIVEN an apply killed right after it asked Nova for a live move", () => {
   jest.setTimeout(900000);
   const { dir, run } = stackOnTestbed(faultLab("mfc", "live"), "mfc-overcloud");
 
   test("WHEN the apply is run again THEN it finds the instance where the move took it, asks no second move, and converges", async () => {
-    expect(run(["apply", "-auto-approve", `-target=${instanceAddress(dir)}`]).stdout).toContain("Apply complete!");
-    expect(await applyKilledWhen(dir, accepted("mfc"))).toMatch(accepted("mfc"));
+    await killMidMove("mfc", dir, run);
     await waitFor("mfc_vm's move to end in Nova", 180, () => !["MIGRATING"].includes(placeOf("mfc_vm").status));
 
     const apply = run(["apply", "-auto-approve"]);
@@ -231,8 +244,7 @@ describeWithTestbed("GIVEN an apply killed right after it asked Nova for a cold 
   const { dir, run } = stackOnTestbed(lab, "mfb-overcloud");
 
   test("WHEN the move waits in VERIFY_RESIZE THEN the next plan fails naming it, labcdk settle confirms it, and the apply converges without a second move", async () => {
-    expect(run(["apply", "-auto-approve", `-target=${instanceAddress(dir)}`]).stdout).toContain("Apply complete!");
-    expect(await applyKilledWhen(dir, accepted("mfb"))).toMatch(accepted("mfb"));
+    await killMidMove("mfb", dir, run);
     await waitFor("mfb_vm in VERIFY_RESIZE on compute-4 (Nova goes on without us)", 180, () => placeOf("mfb_vm").status === "VERIFY_RESIZE");
     expect(placeOf("mfb_vm").host).toBe(TARGET);
 
@@ -293,23 +305,6 @@ describeWithTestbed("GIVEN a drain of compute-4 to compute-3 that is killed afte
   const drainEnv = { ...process.env, ...testbedEnv, OS_CLOUD: "overcloud", DRAIN_HOST: TARGET, REMAINING_HOSTS: SOURCE, MIGRATION_KIND: "live", POLL_SECONDS: "2", TIMEOUT_SECONDS: "300" };
   const boot = (name: string) =>
     openstackAction("overcloud", ["server", "create", "--image", "small", "--flavor", "m2.small", "--network", "lab_privnet", "--availability-zone", `nova:${TARGET}`, "--wait", name]);
-  const drainKilledWhen = (when: RegExp): Promise<string> =>
-    new Promise((resolve) => {
-      const child = spawn("bash", [DRAIN], { detached: true, env: drainEnv });
-      let output = "";
-      const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 300000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (when.test(output)) process.kill(-child.pid!, "SIGKILL");
-      };
-      child.stdout.on("data", onData);
-      child.stderr.on("data", onData);
-      child.on("close", () => {
-        clearTimeout(timer);
-        resolve(output);
-      });
-    });
-
   beforeAll(() => {
     for (const name of names) boot(name);
   });
@@ -325,7 +320,7 @@ describeWithTestbed("GIVEN a drain of compute-4 to compute-3 that is killed afte
   });
 
   test("WHEN the drain runs again THEN it moves only what is left, each instance once, and compute-4 stays disabled", async () => {
-    const killed = await drainKilledWhen(/Nova accepted the move/);
+    const killed = await killedWhen("bash", [DRAIN], drainEnv, /Nova accepted the move/);
     expect(killed).toContain("compute-4 runs 3 instance(s)");
     await waitFor("the accepted move to end in Nova", 180, () => names.every((n) => !["MIGRATING"].includes(placeOf(n).status)));
     expect(computeService(TARGET).Status).toBe("disabled");

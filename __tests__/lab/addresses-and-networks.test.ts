@@ -8,11 +8,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { LabInputError, loadLab } from "../../lab";
+import { loadLab } from "../../lab";
 import { parseAddress, parseCidr } from "../../lab/addresses";
 import { projectRoot } from "../../lab/project-root";
 import { writeFiles } from "../helpers/files";
 import { CLASSROOM_LAB } from "../helpers/synth";
+import { problemsOf } from "../helpers/problems";
 
 const NODE_FILE = fs.readFileSync(path.join(path.dirname(CLASSROOM_LAB), "instackenv-onenode.json"), "utf8");
 
@@ -24,16 +25,6 @@ function classroomWith(edits: Array<[keyPath: (string | number)[], value: unknow
     else doc.setIn(keyPath, doc.createNode(value));
   }
   return path.join(writeFiles({ "lab.yaml": doc.toString(), "instackenv-onenode.json": NODE_FILE }), "lab.yaml");
-}
-
-function problemsOf(file: string): readonly string[] {
-  try {
-    loadLab(file);
-  } catch (error) {
-    if (error instanceof LabInputError) return error.problems;
-    throw error;
-  }
-  return [];
 }
 
 const FLOATING = ["instances", "lab_test-nodes", "floatingIp", "address"];
@@ -59,9 +50,9 @@ describe("GIVEN an address or CIDR in a lab file", () => {
   for (const [what, keyPath, value, message] of cases) {
     test(`WHEN it has ${what} (${value}) THEN the load refuses it, naming field, line and value`, () => {
       const file = classroomWith([[keyPath, value]]);
-      expect(problemsOf(file)).toEqual([expect.stringMatching(new RegExp(`^${file}:\\d+:\\d+: ${keyPath.join("\\.")}: `))]);
-      expect(problemsOf(file)[0]).toContain(message);
-      expect(problemsOf(file)[0]).toContain(`(got ${JSON.stringify(value)})`);
+      expect(problemsOf(loadLab, file)).toEqual([expect.stringMatching(new RegExp(`^${file}:\\d+:\\d+: ${keyPath.join("\\.")}: `))]);
+      expect(problemsOf(loadLab, file)[0]).toContain(message);
+      expect(problemsOf(loadLab, file)[0]).toContain(`(got ${JSON.stringify(value)})`);
     });
   }
 
@@ -76,67 +67,67 @@ describe("GIVEN an address or CIDR in a lab file", () => {
 
 describe("GIVEN a floating IP address and its pool", () => {
   test("WHEN the address lies outside the pool's subnet THEN it is refused, naming the subnet and pool", () => {
-    const [problem] = problemsOf(classroomWith([[FLOATING, "172.25.251.51"]]));
+    const [problem] = problemsOf(loadLab, classroomWith([[FLOATING, "172.25.251.51"]]));
     expect(problem).toContain('instances.lab_test-nodes.floatingIp.address: is not in 172.25.250.0/24, the subnet of pool lab_pubnet; pick an address of that range (got "172.25.251.51")');
   });
 
   test("WHEN the address is the pool subnet's network address THEN it is refused", () => {
-    expect(problemsOf(classroomWith([[FLOATING, "172.25.250.0"]]))).toEqual([expect.stringContaining("is the network address of 172.25.250.0/24 (pool lab_pubnet)")]);
+    expect(problemsOf(loadLab, classroomWith([[FLOATING, "172.25.250.0"]]))).toEqual([expect.stringContaining("is the network address of 172.25.250.0/24 (pool lab_pubnet)")]);
   });
 
   test("WHEN the address is the pool subnet's broadcast address THEN it is refused", () => {
-    expect(problemsOf(classroomWith([[FLOATING, "172.25.250.255"]]))).toEqual([expect.stringContaining("is the broadcast address of 172.25.250.0/24 (pool lab_pubnet)")]);
+    expect(problemsOf(loadLab, classroomWith([[FLOATING, "172.25.250.255"]]))).toEqual([expect.stringContaining("is the broadcast address of 172.25.250.0/24 (pool lab_pubnet)")]);
   });
 
   test("WHEN the first and last host addresses are used THEN both are valid", () => {
-    expect(problemsOf(classroomWith([[FLOATING, "172.25.250.1"]]))).toEqual([]);
-    expect(problemsOf(classroomWith([[FLOATING, "172.25.250.254"]]))).toEqual([]);
+    expect(problemsOf(loadLab, classroomWith([[FLOATING, "172.25.250.1"]]))).toEqual([]);
+    expect(problemsOf(loadLab, classroomWith([[FLOATING, "172.25.250.254"]]))).toEqual([]);
   });
 
   test("WHEN two instances claim the same address THEN the second is refused, naming the first", () => {
     const classroom = parseDocument(fs.readFileSync(CLASSROOM_LAB, "utf8")).toJS();
     const twin = { ...classroom.instances["lab_test-nodes"], migration: undefined };
-    const problems = problemsOf(classroomWith([[["instances", "twin"], JSON.parse(JSON.stringify(twin))]]));
+    const problems = problemsOf(loadLab, classroomWith([[["instances", "twin"], JSON.parse(JSON.stringify(twin))]]));
     expect(problems).toEqual([expect.stringContaining('instances.twin.floatingIp.address: is also the floating address of instance lab_test-nodes; an address belongs to one instance (got "172.25.250.51")')]);
   });
 
   test("WHEN the pool is an IPv6-only network THEN it is refused: floating IPs are IPv4", () => {
-    const problems = problemsOf(classroomWith([[["networks", "lab_pubnet", "cidr"], "2001:db8:ff::/64"], [FLOATING, undefined]]));
+    const problems = problemsOf(loadLab, classroomWith([[["networks", "lab_pubnet", "cidr"], "2001:db8:ff::/64"], [FLOATING, undefined]]));
     expect(problems).toEqual([expect.stringContaining("instances.lab_test-nodes.floatingIp.pool: has no IPv4 subnet (cidr 2001:db8:ff::/64), and Neutron's floating IPs are IPv4")]);
   });
 
   test("WHEN the instance's network is IPv6-only THEN its floating IP is refused (nothing to map it to)", () => {
-    const problems = problemsOf(classroomWith([[PRIVATE_CIDR, "2001:db8:1::/64"]]));
+    const problems = problemsOf(loadLab, classroomWith([[PRIVATE_CIDR, "2001:db8:1::/64"]]));
     expect(problems).toEqual([expect.stringContaining("instances.lab_test-nodes.floatingIp: needs an IPv4 address on the instance, and network lab_privnet has only IPv6")]);
   });
 
   test("WHEN the instance's network is created by the lab and no router of the lab joins it to the pool THEN the pool is refused as unreachable", () => {
-    const problems = problemsOf(classroomWith([[["networks", "lab_privnet", "create"], true]]));
+    const problems = problemsOf(loadLab, classroomWith([[["networks", "lab_privnet", "create"], true]]));
     expect(problems).toEqual([expect.stringContaining("instances.lab_test-nodes.floatingIp.pool: is not reachable from network lab_privnet, which this lab creates: add a router with externalNetwork lab_pubnet and an interface on lab_privnet")]);
     const routed = classroomWith([
       [["networks", "lab_privnet", "create"], true],
       [["routers"], { lab_router: { externalNetwork: "lab_pubnet", interfaces: ["lab_privnet"] } }],
     ]);
-    expect(problemsOf(routed)).toEqual([]);
+    expect(problemsOf(loadLab, routed)).toEqual([]);
   });
 });
 
 describe("GIVEN several networks", () => {
   test("WHEN two private networks overlap THEN the second is refused, naming both ranges", () => {
-    const problems = problemsOf(classroomWith([[["networks", "lab_other"], { subnet: "lab_othersub", cidr: "192.168.0.0/16" }]]));
+    const problems = problemsOf(loadLab, classroomWith([[["networks", "lab_other"], { subnet: "lab_othersub", cidr: "192.168.0.0/16" }]]));
     expect(problems).toEqual([expect.stringContaining("networks.lab_other.cidr: 192.168.0.0/16 overlaps 192.168.1.0/24 of network lab_privnet: private networks of one lab must not overlap")]);
   });
 
   test("WHEN private networks only touch (adjacent ranges) THEN they are valid", () => {
-    expect(problemsOf(classroomWith([[["networks", "lab_other"], { subnet: "lab_othersub", cidr: "192.168.2.0/24" }]]))).toEqual([]);
+    expect(problemsOf(loadLab, classroomWith([[["networks", "lab_other"], { subnet: "lab_othersub", cidr: "192.168.2.0/24" }]]))).toEqual([]);
   });
 
   test("WHEN an external pool overlaps a private network no router joins it to THEN it is valid (a pool may be shared)", () => {
-    expect(problemsOf(classroomWith([[["networks", "lab_pubnet", "cidr"], "192.168.0.0/16"], [FLOATING, "192.168.7.51"]]))).toEqual([]);
+    expect(problemsOf(loadLab, classroomWith([[["networks", "lab_pubnet", "cidr"], "192.168.0.0/16"], [FLOATING, "192.168.7.51"]]))).toEqual([]);
   });
 
   test("WHEN a router joins a private network to an external one that overlaps it THEN the interface is refused", () => {
-    const problems = problemsOf(
+    const problems = problemsOf(loadLab, 
       classroomWith([
         [["networks", "lab_pubnet", "cidr"], "192.168.0.0/16"],
         [FLOATING, "192.168.7.51"],
@@ -147,7 +138,7 @@ describe("GIVEN several networks", () => {
   });
 
   test("WHEN a router has an interface on an external network, or one network twice THEN each is refused", () => {
-    const problems = problemsOf(classroomWith([[["routers"], { lab_router: { externalNetwork: "lab_pubnet", interfaces: ["lab_privnet", "lab_pubnet", "lab_privnet"] } }]]));
+    const problems = problemsOf(loadLab, classroomWith([[["routers"], { lab_router: { externalNetwork: "lab_pubnet", interfaces: ["lab_privnet", "lab_pubnet", "lab_privnet"] } }]]));
     expect(problems).toEqual([
       expect.stringContaining('routers.lab_router.interfaces.1: is an external network; a router reaches it through externalNetwork, and has interfaces on private networks only (got "lab_pubnet")'),
       expect.stringContaining('routers.lab_router.interfaces.2: names "lab_privnet" a second time'),
@@ -155,7 +146,7 @@ describe("GIVEN several networks", () => {
   });
 
   test("WHEN a subnet leaves no room (IPv4 /31, IPv6 /127) THEN it is refused", () => {
-    expect(problemsOf(classroomWith([[PRIVATE_CIDR, "192.168.1.0/31"]]))).toEqual([expect.stringContaining("networks.lab_privnet.cidr: leaves no address for a gateway and an instance (a /31); use at most /30")]);
+    expect(problemsOf(loadLab, classroomWith([[PRIVATE_CIDR, "192.168.1.0/31"]]))).toEqual([expect.stringContaining("networks.lab_privnet.cidr: leaves no address for a gateway and an instance (a /31); use at most /30")]);
   });
 });
 
@@ -168,22 +159,22 @@ describe("GIVEN IPv6 networks", () => {
   });
 
   test("WHEN the ipv6 subnet is given an IPv4 range THEN it is refused", () => {
-    expect(problemsOf(dualStack({ subnet: "lab_privsub6", cidr: "10.9.0.0/24" }))).toEqual([expect.stringContaining("networks.lab_privnet.ipv6.cidr: must be an IPv6 network")]);
+    expect(problemsOf(loadLab, dualStack({ subnet: "lab_privsub6", cidr: "10.9.0.0/24" }))).toEqual([expect.stringContaining("networks.lab_privnet.ipv6.cidr: must be an IPv6 network")]);
   });
 
   test("WHEN SLAAC is asked on a subnet that is not a /64 THEN it is refused", () => {
-    expect(problemsOf(dualStack({ subnet: "lab_privsub6", cidr: "2001:db8:1::/80", addressMode: "slaac" }))).toEqual([expect.stringContaining("networks.lab_privnet.ipv6.addressMode: slaac needs a /64 subnet")]);
+    expect(problemsOf(loadLab, dualStack({ subnet: "lab_privsub6", cidr: "2001:db8:1::/80", addressMode: "slaac" }))).toEqual([expect.stringContaining("networks.lab_privnet.ipv6.addressMode: slaac needs a /64 subnet")]);
   });
 
   test("WHEN an address mode is asked on a subnet without DHCP THEN it is refused (Neutron refuses it)", () => {
     const file = classroomWith([[["networks", "lab_privnet", "dhcp"], false], [["networks", "lab_privnet", "ipv6"], { subnet: "lab_privsub6", cidr: "2001:db8:1::/64", addressMode: "slaac" }]]);
-    expect(problemsOf(file)).toEqual([expect.stringContaining('networks.lab_privnet.ipv6.addressMode: needs DHCP on the subnet (Neutron refuses an IPv6 address mode with enable_dhcp false); set networks.lab_privnet.ipv6.dhcp: true')]);
+    expect(problemsOf(loadLab, file)).toEqual([expect.stringContaining('networks.lab_privnet.ipv6.addressMode: needs DHCP on the subnet (Neutron refuses an IPv6 address mode with enable_dhcp false); set networks.lab_privnet.ipv6.dhcp: true')]);
     const own = classroomWith([[["networks", "lab_privnet", "dhcp"], false], [["networks", "lab_privnet", "ipv6"], { subnet: "lab_privsub6", cidr: "2001:db8:1::/64", addressMode: "slaac", dhcp: true }]]);
-    expect(problemsOf(own)).toEqual([]);
+    expect(problemsOf(loadLab, own)).toEqual([]);
   });
 
   test("WHEN addressMode is set on an IPv4 network THEN it is refused, saying where it belongs", () => {
-    expect(problemsOf(classroomWith([[["networks", "lab_privnet", "addressMode"], "slaac"]]))).toEqual([expect.stringContaining("networks.lab_privnet.addressMode: applies to an IPv6 subnet, and cidr 192.168.1.0/24 is IPv4")]);
+    expect(problemsOf(loadLab, classroomWith([[["networks", "lab_privnet", "addressMode"], "slaac"]]))).toEqual([expect.stringContaining("networks.lab_privnet.addressMode: applies to an IPv6 subnet, and cidr 192.168.1.0/24 is IPv4")]);
   });
 
   test("WHEN a dual-stack network's IPv6 subnet overlaps another network's THEN it is refused", () => {
@@ -191,38 +182,38 @@ describe("GIVEN IPv6 networks", () => {
       [["networks", "lab_privnet", "ipv6"], { subnet: "lab_privsub6", cidr: "2001:db8:1::/64" }],
       [["networks", "lab_v6"], { subnet: "lab_v6sub", cidr: "2001:db8::/32" }],
     ]);
-    expect(problemsOf(file)).toEqual([expect.stringContaining("networks.lab_v6.cidr: 2001:db8::/32 overlaps 2001:db8:1::/64 of network lab_privnet")]);
+    expect(problemsOf(loadLab, file)).toEqual([expect.stringContaining("networks.lab_v6.cidr: 2001:db8::/32 overlaps 2001:db8:1::/64 of network lab_privnet")]);
   });
 
   test("WHEN an IPv6-only private network has an instance without a floating IP THEN it is valid", () => {
-    expect(problemsOf(classroomWith([[PRIVATE_CIDR, "2001:db8:1::/64"], [["networks", "lab_privnet", "addressMode"], "dhcpv6-stateful"], [["instances", "lab_test-nodes", "floatingIp"], undefined]]))).toEqual([]);
+    expect(problemsOf(loadLab, classroomWith([[PRIVATE_CIDR, "2001:db8:1::/64"], [["networks", "lab_privnet", "addressMode"], "dhcpv6-stateful"], [["instances", "lab_test-nodes", "floatingIp"], undefined]]))).toEqual([]);
   });
 });
 
 describe("GIVEN the introspection timing", () => {
   test("WHEN the poll interval is longer than the whole wait THEN it is refused, naming both", () => {
-    const problems = problemsOf(classroomWith([[["baremetal", "introspectionPollSeconds"], 4000]]));
+    const problems = problemsOf(loadLab, classroomWith([[["baremetal", "introspectionPollSeconds"], 4000]]));
     expect(problems).toEqual([expect.stringContaining("baremetal.introspectionPollSeconds: is longer than the wait it polls (introspectionTimeoutSeconds 1800)")]);
   });
 
   test("WHEN the poll interval equals the wait THEN it is valid", () => {
-    expect(problemsOf(classroomWith([[["baremetal", "introspectionPollSeconds"], 1800]]))).toEqual([]);
+    expect(problemsOf(loadLab, classroomWith([[["baremetal", "introspectionPollSeconds"], 1800]]))).toEqual([]);
   });
 
   test("WHEN a timeout is zero or infinite THEN it is refused", () => {
-    expect(problemsOf(classroomWith([[["baremetal", "introspectionTimeoutSeconds"], 0]]))[0]).toContain("baremetal.introspectionTimeoutSeconds");
-    expect(problemsOf(classroomWith([[["overcloud", "deployTimeoutMinutes"], Infinity]]))[0]).toContain("overcloud.deployTimeoutMinutes");
+    expect(problemsOf(loadLab, classroomWith([[["baremetal", "introspectionTimeoutSeconds"], 0]]))[0]).toContain("baremetal.introspectionTimeoutSeconds");
+    expect(problemsOf(loadLab, classroomWith([[["overcloud", "deployTimeoutMinutes"], Infinity]]))[0]).toContain("overcloud.deployTimeoutMinutes");
   });
 });
 
 describe("GIVEN the labs that ship with labcdk", () => {
   for (const lab of ["labs/classroom/lab.yaml", "labs/classroom-dev/lab.yaml", "labs/testbed/lab.yaml", "__tests__/fixtures/labs/created/lab.yaml (dual stack)"]) {
     test(`WHEN ${lab} is loaded THEN it is valid`, () => {
-      expect(problemsOf(path.join(projectRoot(), lab.replace(/ \(.*\)$/, "")))).toEqual([]);
+      expect(problemsOf(loadLab, path.join(projectRoot(), lab.replace(/ \(.*\)$/, "")))).toEqual([]);
     });
   }
 
   test("WHEN the classroom lab has no floating address (one is allocated) THEN it is valid", () => {
-    expect(problemsOf(classroomWith([[FLOATING, undefined]]))).toEqual([]);
+    expect(problemsOf(loadLab, classroomWith([[FLOATING, undefined]]))).toEqual([]);
   });
 });

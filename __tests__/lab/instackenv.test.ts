@@ -1,19 +1,10 @@
 import * as path from "node:path";
-import { LabInputError, loadNodeFile, parseCapabilities } from "../../lab";
+import { loadNodeFile, parseCapabilities } from "../../lab";
 import { writeFiles } from "../helpers/files";
+import { problemsOfRefused } from "../helpers/problems";
 
 function nodeFile(nodes: unknown[]): string {
   return path.join(writeFiles({ "nodes.json": JSON.stringify({ nodes }) }), "nodes.json");
-}
-
-function problemsOf(file: string): readonly string[] {
-  try {
-    loadNodeFile(file);
-  } catch (error) {
-    if (error instanceof LabInputError) return error.problems;
-    throw error;
-  }
-  throw new Error("no problems");
 }
 
 const valid = { name: "compute2", pm_type: "ipmi", pm_addr: "192.168.1.113", pm_user: "admin", pm_password: "hunter2-bmc", mac: ["52:54:00:00:fa:0d"] };
@@ -50,12 +41,12 @@ describe("node file", () => {
 
   test("a bad MAC names file, node, field and value", () => {
     const file = nodeFile([{ ...valid, mac: ["52:54:00:00:fa"] }]);
-    expect(problemsOf(file)).toEqual([`${file}: node "compute2": mac.0: is not a MAC address (expected six hex pairs such as 52:54:00:00:fa:0d) (got "52:54:00:00:fa")`]);
+    expect(problemsOfRefused(loadNodeFile, file)).toEqual([`${file}: node "compute2": mac.0: is not a MAC address (expected six hex pairs such as 52:54:00:00:fa:0d) (got "52:54:00:00:fa")`]);
   });
 
   test("duplicate names, MACs and BMCs across nodes are all reported, once each", () => {
     const file = nodeFile([valid, { ...valid }]);
-    const problems = problemsOf(file);
+    const problems = problemsOfRefused(loadNodeFile, file);
     expect(problems).toHaveLength(3);
     expect(problems.join("\n")).toContain('name: duplicates node #1 (got "compute2")');
     expect(problems.join("\n")).toContain('mac: is also used by node #1 "compute2"');
@@ -64,7 +55,7 @@ describe("node file", () => {
 
   test("an unknown field and an unknown driver are refused; the password is never echoed", () => {
     const file = nodeFile([{ ...valid, pm_type: "pxe_magic", pm_pasword: "typo-secret" }]);
-    const problems = problemsOf(file).join("\n");
+    const problems = problemsOfRefused(loadNodeFile, file).join("\n");
     expect(problems).toContain("pm_pasword: is not a known node field");
     expect(problems).not.toContain("typo-secret");
     expect(problems).not.toContain("hunter2-bmc");
@@ -72,7 +63,7 @@ describe("node file", () => {
 
   test("a driver's required BMC fields are checked without showing the password", () => {
     const file = nodeFile([{ name: "n1", pm_type: "pxe_ipmitool", mac: ["52:54:00:00:00:01"] }]);
-    const problems = problemsOf(file);
+    const problems = problemsOfRefused(loadNodeFile, file);
     expect(problems).toEqual([
       `${file}: node "n1": pm_addr: is required for driver ipmi`,
       `${file}: node "n1": pm_user: is required for driver ipmi`,
@@ -82,7 +73,7 @@ describe("node file", () => {
 
   test("names outside the safe set are refused (they become Terraform addresses and shell values)", () => {
     const file = nodeFile([{ ...valid, name: "compute 2;rm" }]);
-    expect(problemsOf(file)[0]).toContain('node "compute 2;rm": name: must start with a letter or digit');
+    expect(problemsOfRefused(loadNodeFile, file)[0]).toContain('node "compute 2;rm": name: must start with a letter or digit');
   });
 
   test("capability strings parse as key:value pairs", () => {

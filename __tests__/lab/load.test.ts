@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_LAB_FILE, LabInputError, labFileFromEnvironment, loadLab } from "../../lab";
+import { DEFAULT_LAB_FILE, labFileFromEnvironment, loadLab } from "../../lab";
 import { writeFiles } from "../helpers/files";
 import { CLASSROOM_LAB } from "../helpers/synth";
+import { problemsOfRefused } from "../helpers/problems";
 
 const NODE_FILE = JSON.stringify({
   nodes: [{ name: "compute2", pm_type: "ipmi", pm_addr: "192.168.1.113", pm_user: "admin", pm_password: "s3cret-bmc", mac: ["52:54:00:00:fa:0d"] }],
@@ -13,16 +14,6 @@ function classroomWith(edit: (text: string) => string): string {
   const text = edit(fs.readFileSync(CLASSROOM_LAB, "utf8"));
   const dir = writeFiles({ "lab.yaml": text, "instackenv-onenode.json": NODE_FILE });
   return path.join(dir, "lab.yaml");
-}
-
-function problemsOf(file: string): readonly string[] {
-  try {
-    loadLab(file);
-  } catch (error) {
-    if (error instanceof LabInputError) return error.problems;
-    throw error;
-  }
-  throw new Error(`${file} loaded without problems`);
 }
 
 describe("the built-in classroom lab", () => {
@@ -90,14 +81,14 @@ describe("the built-in classroom lab", () => {
 describe("a lab file with mistakes", () => {
   test("an unknown field is named with its line and column", () => {
     const file = classroomWith((t) => t.replace("  deployTimeoutMinutes: 90", "  deployTimeoutMinutes: 90\n  computeScale: 3"));
-    const problems = problemsOf(file);
+    const problems = problemsOfRefused(loadLab, file);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${file}:\\d+:3: overcloud\\.computeScale: is not a known field`));
   });
 
   test("a pinned host the lab does not define is refused, naming the host and the known ones", () => {
     const file = classroomWith((t) => t.replace("    host: overcloud-novacompute-0.localdomain", "    host: overcloud-novacompute-7.localdomain"));
-    const [problem] = problemsOf(file);
+    const [problem] = problemsOfRefused(loadLab, file);
     expect(problem).toContain("instances.lab_test-nodes.host: is not a compute host of this lab");
     expect(problem).toContain('(got "overcloud-novacompute-7.localdomain")');
     expect(problem).toContain("overcloud-novacompute-0.localdomain, overcloud-novacompute-1.localdomain");
@@ -105,7 +96,7 @@ describe("a lab file with mistakes", () => {
 
   test("a floating pool that is not an external network of the lab is refused", () => {
     const file = classroomWith((t) => t.replace("floatingIp: { pool: lab_pubnet", "floatingIp: { pool: lab_privnet"));
-    expect(problemsOf(file)).toEqual([expect.stringContaining("instances.lab_test-nodes.floatingIp.pool: is not an external network of this lab")]);
+    expect(problemsOfRefused(loadLab, file)).toEqual([expect.stringContaining("instances.lab_test-nodes.floatingIp.pool: is not an external network of this lab")]);
   });
 
   test("every problem is reported at once, with the received values", () => {
@@ -115,7 +106,7 @@ describe("a lab file with mistakes", () => {
         .replace("cidr: 192.168.1.0/24", "cidr: 192.168.1.0")
         .replace("migration: { to: overcloud-novacompute-1.localdomain", "migration: { to: overcloud-novacompute-0.localdomain"),
     );
-    const problems = problemsOf(file);
+    const problems = problemsOfRefused(loadLab, file);
     // Schema problems are all reported together (cross-checks run once the schema holds).
     expect(problems).toHaveLength(2);
     expect(problems.join("\n")).toContain("overcloud.roles.Compute.count");
@@ -124,12 +115,12 @@ describe("a lab file with mistakes", () => {
 
   test("a migration to the boot host is refused", () => {
     const file = classroomWith((t) => t.replace("migration: { to: overcloud-novacompute-1.localdomain", "migration: { to: overcloud-novacompute-0.localdomain"));
-    expect(problemsOf(file)).toEqual([expect.stringContaining("instances.lab_test-nodes.migration.to: is the host the instance boots on")]);
+    expect(problemsOfRefused(loadLab, file)).toEqual([expect.stringContaining("instances.lab_test-nodes.migration.to: is the host the instance boots on")]);
   });
 
   test("node settings for a node the node file does not have are refused", () => {
     const file = classroomWith((t) => t.replace("    compute2:\n", "    compute3:\n"));
-    expect(problemsOf(file)).toEqual([
+    expect(problemsOfRefused(loadLab, file)).toEqual([
       expect.stringContaining("baremetal.nodes.compute3: names no node of instackenv-onenode.json (it has compute2)"),
       // compute2 lost its profile with the settings: the role count check says so too.
       expect.stringContaining("overcloud.roles.Compute.count: Compute needs 2 node(s) tagged profile:compute but the lab has 1 (compute1): 1 short"),
@@ -138,7 +129,7 @@ describe("a lab file with mistakes", () => {
 
   test("a role count more than the nodes tagged with its profile is refused, naming the role and the shortfall", () => {
     const file = classroomWith((t) => t.replace("Compute: { count: 2,", "Compute: { count: 4,").replace("CephStorage: { count: 1,", "CephStorage: { count: 2,"));
-    const problems = problemsOf(file);
+    const problems = problemsOfRefused(loadLab, file);
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(new RegExp(`^${file}:\\d+:\\d+: overcloud\\.roles\\.Compute\\.count: Compute needs 4 node\\(s\\) tagged profile:compute but the lab has 2 \\(compute2, compute1\\): 2 short`));
     expect(problems[1]).toContain("overcloud.roles.CephStorage.count: CephStorage needs 2 node(s) tagged profile:ceph-storage but the lab has 1 (ceph): 1 short");
@@ -146,9 +137,9 @@ describe("a lab file with mistakes", () => {
 
   test("the tagged-node check reads the profile the lab gives a node (baremetal.nodes), and existingNodes", () => {
     const file = classroomWith((t) => t.replace("capabilities: { profile: compute, boot_option: local }", "capabilities: { profile: ceph-storage, boot_option: local }"));
-    expect(problemsOf(file)).toEqual([expect.stringContaining("overcloud.roles.Compute.count: Compute needs 2 node(s) tagged profile:compute but the lab has 1 (compute1): 1 short")]);
+    expect(problemsOfRefused(loadLab, file)).toEqual([expect.stringContaining("overcloud.roles.Compute.count: Compute needs 2 node(s) tagged profile:compute but the lab has 1 (compute1): 1 short")]);
     const noExisting = classroomWith((t) => t.replace("    compute1: { profile: compute }\n", ""));
-    expect(problemsOf(noExisting)).toEqual([expect.stringContaining("Compute needs 2 node(s) tagged profile:compute but the lab has 1 (compute2): 1 short")]);
+    expect(problemsOfRefused(loadLab, noExisting)).toEqual([expect.stringContaining("Compute needs 2 node(s) tagged profile:compute but the lab has 1 (compute2): 1 short")]);
   });
 
   test("no tagged-node check when the lab does not deploy the overcloud", () => {
@@ -158,7 +149,7 @@ describe("a lab file with mistakes", () => {
 
   test("a node listed both in the node file and in existingNodes is refused", () => {
     const file = classroomWith((t) => t.replace("    ceph: { profile: ceph-storage }", "    ceph: { profile: ceph-storage }\n    compute2: { profile: compute }"));
-    expect(problemsOf(file)).toEqual([expect.stringContaining("baremetal.existingNodes.compute2: is also a node of instackenv-onenode.json; list a node in one place only")]);
+    expect(problemsOfRefused(loadLab, file)).toEqual([expect.stringContaining("baremetal.existingNodes.compute2: is also a node of instackenv-onenode.json; list a node in one place only")]);
   });
 
   test("a removed node whose compute host stays in computeHosts, or named twice, is refused", () => {
@@ -170,7 +161,7 @@ describe("a lab file with mistakes", () => {
           "        - { hostname: overcloud-novacompute-1 }",
       ),
     );
-    const problems = problemsOf(file);
+    const problems = problemsOfRefused(loadLab, file);
     expect(problems).toHaveLength(2);
     expect(problems.join("\n")).toContain("overcloud.roles.Compute.remove.0.computeHost: leaves the overcloud, so it cannot stay in overcloud.computeHosts");
     expect(problems.join("\n")).toContain('overcloud.roles.Compute.remove.1.hostname: names "overcloud-novacompute-1" a second time');
@@ -178,7 +169,7 @@ describe("a lab file with mistakes", () => {
 
   test("a role the legacy-flags dialect has no flags for is refused at load, naming the field and the way out", () => {
     const file = classroomWith((t) => t.replace("    CephStorage: { count: 1, flavor: ceph-storage, profile: ceph-storage }", "    CephStorage: { count: 1, flavor: ceph-storage, profile: ceph-storage }\n    Networker: { count: 0, flavor: networker, profile: networker }"));
-    expect(problemsOf(file)).toEqual([
+    expect(problemsOfRefused(loadLab, file)).toEqual([
       expect.stringMatching(new RegExp(`^${file}:\\d+:\\d+: overcloud\\.roles\\.Networker: the legacy-flags dialect has no --\\*-scale flag for this role \\(it knows Controller, Compute, CephStorage, BlockStorage, ObjectStorage\\); use dialect parameter-defaults or node-provision$`)),
     ]);
     expect(loadLab(classroomWith((t) => t.replace("dialect: legacy-flags", "dialect: parameter-defaults").replace("    CephStorage: { count: 1, flavor: ceph-storage, profile: ceph-storage }", "    CephStorage: { count: 1, flavor: ceph-storage, profile: ceph-storage }\n    Networker: { count: 0, flavor: networker, profile: networker }"))).overcloud.roles.Networker.count).toBe(0);
@@ -186,15 +177,15 @@ describe("a lab file with mistakes", () => {
 
   test("YAML syntax errors name the line", () => {
     const file = classroomWith((t) => t.replace("name: lab\n", "name: lab\n  bad: [\n"));
-    expect(problemsOf(file)[0]).toMatch(new RegExp(`^${file}:\\d+:\\d+: `));
+    expect(problemsOfRefused(loadLab, file)[0]).toMatch(new RegExp(`^${file}:\\d+:\\d+: `));
   });
 
   test("duplicate keys are refused rather than one silently winning", () => {
     const file = classroomWith((t) => t.replace("name: lab\n", "name: lab\nname: other\n"));
-    expect(problemsOf(file)[0]).toContain(file);
+    expect(problemsOfRefused(loadLab, file)[0]).toContain(file);
   });
 
   test("a missing lab file names the path", () => {
-    expect(problemsOf("/nonexistent/lab.yaml")[0]).toContain("/nonexistent/lab.yaml: cannot be read");
+    expect(problemsOfRefused(loadLab, "/nonexistent/lab.yaml")[0]).toContain("/nonexistent/lab.yaml: cannot be read");
   });
 });

@@ -16,20 +16,13 @@ require_env() {
   [ ${#missing[@]} -eq 0 ] || die "missing environment variable(s): ${missing[*]} (these scripts are run by the labcdk stacks; see --help)"
 }
 
-# json_get FIELD: reads JSON on stdin, prints FIELD ("a.b" walks objects); empty when absent or null.
-json_get() {
-  python3 -c '
-import json, sys
-value = json.load(sys.stdin)
-for key in sys.argv[1].split("."):
-    value = value.get(key) if isinstance(value, dict) else None
-if value is None:
-    print("")
-elif isinstance(value, (dict, list)):
-    print(json.dumps(value, sort_keys=True))
-else:
-    print(value)
-' "$1"
+# openstack_cli ARGS...: one `openstack` CLI call, bounded in time: stopped
+# (TERM, then KILL 10 s later) after LABCDK_OPENSTACK_CALL_SECONDS (default
+# 60, like the Python steps' API_TIMEOUT), exit 124.
+# For the short calls (show, list); the long ones (overcloud deploy, node
+# delete) have run_bounded (lib/overcloud.sh) and the step's own limit.
+openstack_cli() {
+  timeout --kill-after=10 "${LABCDK_OPENSTACK_CALL_SECONDS:-60}" openstack "$@"
 }
 
 # project_dir: the labcdk checkout the synthesized stack came from
@@ -74,8 +67,8 @@ sdk_python() {
   local candidate
   for candidate in "${LABCDK_PYTHON:-}" python3 /usr/bin/python3; do
     [ -n "$candidate" ] || continue
-    # find_spec looks without importing (an import costs ~0.5 s of CPU per step).
-    if "$candidate" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("openstack") is None)' 2>/dev/null; then
+    # module_probe.py looks without importing (an import costs ~0.5 s of CPU per step).
+    if PYTHONDONTWRITEBYTECODE=1 "$candidate" "$(dirname "${BASH_SOURCE[0]}")/module_probe.py" openstack 2>/dev/null; then
       printf '%s\n' "$candidate"
       return 0
     fi
