@@ -59,8 +59,9 @@ function unstamped(file: string): { json: Record<string, unknown>; stamp: string
 
 describeWithCdktn("GIVEN labcdk's code on cdktf 0.21 and on CDK Terrain 0.24", () => {
   jest.setTimeout(300000);
-  const cdktfVersion = version(ROOT, "cdktf");
-  const cdktnVersion = version(PREFIX, "cdktn");
+  // A skipped describe still runs its body: read the versions only where cdktn is installed.
+  const cdktfVersion = installed ? version(ROOT, "cdktf") : "";
+  const cdktnVersion = installed ? version(PREFIX, "cdktn") : "";
 
   test("THEN the CDK Terrain build's bindings come from its own generator (they import cdktn, not cdktf)", () => {
     const binding = fs.readFileSync(path.join(PREFIX, "gen", "providers", "openstack", "compute-instance-v2", "index.js"), "utf8");
