@@ -24,7 +24,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "testbed", "lib"))
 
 import ramdisk  # noqa: E402  (after the path above)
-from ramdisk import GIB, RETRY_SECONDS, Ramdisk, api_root, hardware_of, inventory, loopback_url, post, report  # noqa: E402
+from ramdisk import GIB, RETRY_SECONDS, Ramdisk, agent_inspections, api_root, hardware_of, inventory, loopback_url, post, report  # noqa: E402
 
 with open(os.path.join(ROOT, "testbed", "hardware.json")) as f:
     HARDWARE = json.load(f)
@@ -503,6 +503,27 @@ class Serve(unittest.TestCase):
             self.serve(key=("agent", name, 0), name=name)
         # THEN only ceph-0 has reported, with its 16 GiB and three disks
         self.assertEqual([(d["inventory"]["memory"]["physical_mb"], len(d["inventory"]["disks"])) for d in self.sent], [(16384, 3)])
+
+
+class AgentInspections(unittest.TestCase):
+    def test_given_a_retry_between_two_polls_when_listed_then_it_is_a_new_inspection(self):
+        # GIVEN node-1 in inspect wait, then failed and put back into inspect wait before the next poll
+        first = {"uuid": "uuid-1", "name": "node-1", "inspect_interface": "agent", "provision_updated_at": "2026-12-01T05:30:20+00:00"}
+        retry = dict(first, provision_updated_at="2026-12-01T05:30:26+00:00")
+        # WHEN both listings are read
+        [(key1, uuid, name)] = agent_inspections([first])
+        [(key2, _, _)] = agent_inspections([retry])
+        # THEN the node is the same, the inspection is not: the stand-in reports to the retry too
+        self.assertEqual((uuid, name), ("uuid-1", "node-1"))
+        self.assertNotEqual(key1, key2)
+        self.assertEqual(key1, agent_inspections([dict(first)])[0][0])
+
+    def test_given_nodes_of_other_interfaces_or_no_name_when_listed_then_only_agent_ones_by_uuid_if_unnamed(self):
+        # GIVEN an inspector node, and an agent node without a name
+        nodes = [{"uuid": "uuid-2", "name": "insp", "inspect_interface": "inspector", "provision_updated_at": "t"},
+                 {"uuid": "uuid-3", "name": None, "inspect_interface": "agent", "provision_updated_at": "t"}]
+        # WHEN listed THEN only the agent node, named by its UUID
+        self.assertEqual(agent_inspections(nodes), [(("agent", "uuid-3", "t"), "uuid-3", "uuid-3")])
 
 
 class Loopback(unittest.TestCase):

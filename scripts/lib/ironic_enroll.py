@@ -235,6 +235,11 @@ def patch_ports(conn, name, uuid, node, changes):
             conn.baremetal.unset_node_maintenance(uuid)
 
 
+def one_line(error):
+    """Ironic's last_error on one line (Ironic 29's agent inspection joins its hooks' errors with newlines)."""
+    return None if error is None else " ".join(str(error).split())
+
+
 class Failure(Exception):
     """One node could not be enrolled; the others go on."""
 
@@ -273,12 +278,12 @@ def next_step(track, node):
     if track.action == "inspect" and state == "inspect failed":
         if track.introspection_retries < INTROSPECTION_RETRIES:
             track.introspection_retries += 1
-            track.introspection_error = track.introspection_error or node["last_error"]
+            track.introspection_error = track.introspection_error or one_line(node["last_error"])
             return "inspect", "introspection failed after %ds (%s); again (retry %d of %d)" % (
-                waited, node["last_error"], track.introspection_retries, INTROSPECTION_RETRIES)
+                waited, one_line(node["last_error"]), track.introspection_retries, INTROSPECTION_RETRIES)
         # Zed's Ironic can fail a retry at once without recording why (its status check ran before the
         # new introspection reached inspector): then the first attempt's error is the one that says why.
-        why = node["last_error"] or ("no error recorded this time; the first attempt: %s" % track.introspection_error
+        why = one_line(node["last_error"]) or ("no error recorded this time; the first attempt: %s" % track.introspection_error
                                      if track.introspection_error else None)
         raise Failure("introspection failed after %ds: %s" % (waited, why))
     if track.action == "provide" and state == "clean failed":

@@ -43,6 +43,9 @@ DEFAULT_ERROR = "ramdisk error"
 # Ironic's API version of /v1/continue_inspection with its node lookup
 # (ironic/api/controllers/v1/ramdisk.py: ContinueInspectionController).
 CONTINUE_INSPECTION_VERSION = (1, 84)
+# Listing the nodes in `inspect wait` with their inspect interface (API 1.31) and fields (1.8).
+LIST_VERSION = "1.46"
+AGENT_FIELDS = "uuid,name,inspect_interface,provision_updated_at"
 
 
 def log(message):
@@ -207,6 +210,15 @@ def ironic_max_version(conn):
     return tuple(int(x) for x in version.split("."))
 
 
+def agent_inspections(nodes):
+    """The inspections Ironic runs itself, from a GET /v1/nodes?provision_state=inspect wait
+    listing: (key, uuid, name) for each node of the agent interface. An inspection is
+    a node's stay in `inspect wait`, known by the time it began (provision_updated_at),
+    so a retry that brings the node back between two polls is a new one."""
+    return [(("agent", n["uuid"], n["provision_updated_at"]), n["uuid"], n.get("name") or n["uuid"])
+            for n in nodes if n.get("inspect_interface") == "agent"]
+
+
 def main(clouds_yaml, hardware_json, control_dir, delay):
     import openstack  # here, not at the top: the unit tests of the rest need no openstacksdk
 
@@ -235,7 +247,7 @@ def main(clouds_yaml, hardware_json, control_dir, delay):
         raise SystemExit("ramdisk: neither ironic-inspector nor Ironic's /v1/continue_inspection: nothing to serve")
 
     # A node's name, asked once per node: the stand-in should cost Ironic nothing while it "boots".
-    names, stays = {}, {}
+    names = {}
     while True:
         try:
             if continue_url:
@@ -248,16 +260,13 @@ def main(clouds_yaml, hardware_json, control_dir, delay):
                     ramdisk.serve(("inspector", intro.id, intro.started_at), names[intro.id], ports_of(intro.id),
                                   lambda data: post(continue_url, data))
             if inspection_url:
-                # An inspection is a node's stay in `inspect wait`: from the poll
-                # that first finds it there to the one that no longer does
-                # (openstacksdk's Node has no inspection_started_at).
-                waiting = [n for n in conn.baremetal.nodes(provision_state="inspect wait",
-                                                           fields=["uuid", "name", "inspect_interface"])
-                           if n.inspect_interface == "agent"]
-                stays = {n.id: stays.get(n.id) or time.monotonic() for n in waiting}
-                for node in waiting:
-                    ramdisk.serve(("agent", node.id, stays[node.id]), node.name or node.id, ports_of(node.id),
-                                  lambda data: post(inspection_url, data, ironic_headers))
+                # Raw GET: openstacksdk's Node has no provision_updated_at.
+                listing = conn.baremetal.get("/nodes?provision_state=inspect%20wait&fields=" + AGENT_FIELDS,
+                                             microversion=LIST_VERSION)
+                if listing.status_code != 200:
+                    raise openstack.exceptions.SDKException("GET /v1/nodes: HTTP %s" % listing.status_code)
+                for key, uuid, name in agent_inspections(listing.json()["nodes"]):
+                    ramdisk.serve(key, name, ports_of(uuid), lambda data: post(inspection_url, data, ironic_headers))
         except openstack.exceptions.SDKException as error:
             log("cannot list what waits for a ramdisk (%s); retrying" % error)
         time.sleep(POLL_SECONDS)
