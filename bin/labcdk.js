@@ -31,9 +31,8 @@ onSupportedNode();
 // V8's compiled code for zod, yaml and the CLI, kept on disk between starts (Node.js >= 22.1;
 // in the OS's temporary folder): about 15% of `lab validate`'s start (bench/RESULTS.md).
 require("node:module").enableCompileCache?.();
-if (!fs.existsSync(path.join(root, "cli", "main.ts"))) {
-  require(path.join(root, "dist", "cli", "main.js")).main();
-} else if (require("./build-stamp").compiledCliIsFresh(root)) {
+// Only dist/ shipped, or dist/ built from the sources as they are now: the compiled CLI.
+if (!fs.existsSync(path.join(root, "cli", "main.ts")) || require("./build-stamp").compiledCliIsFresh(root)) {
   require(path.join(root, "dist", "cli", "main.js")).main();
 } else {
   if (process.stderr.isTTY) {

@@ -283,8 +283,8 @@ def next_step(track, node):
                 waited, one_line(node["last_error"]), track.introspection_retries, INTROSPECTION_RETRIES)
         # Zed's Ironic can fail a retry at once without recording why (its status check ran before the
         # new introspection reached inspector): then the first attempt's error is the one that says why.
-        why = one_line(node["last_error"]) or ("no error recorded this time; the first attempt: %s" % track.introspection_error
-                                     if track.introspection_error else None)
+        first = track.introspection_error
+        why = one_line(node["last_error"]) or ("no error recorded this time; the first attempt: %s" % first if first else None)
         raise Failure("introspection failed after %ds: %s" % (waited, why))
     if track.action == "provide" and state == "clean failed":
         raise Failure("provide failed after %ds (cleaning): %s" % (waited, node["last_error"]))

@@ -221,6 +221,7 @@ def agent_inspections(nodes):
 
 def main(clouds_yaml, hardware_json, control_dir, delay):
     import openstack  # here, not at the top: the unit tests of the rest need no openstacksdk
+    from keystoneauth1 import exceptions as keystoneauth_errors  # openstacksdk's transport
 
     os.environ["OS_CLIENT_CONFIG_FILE"] = clouds_yaml
     with open(hardware_json) as f:
@@ -267,7 +268,9 @@ def main(clouds_yaml, hardware_json, control_dir, delay):
                     raise openstack.exceptions.SDKException("GET /v1/nodes: HTTP %s" % listing.status_code)
                 for key, uuid, name in agent_inspections(listing.json()["nodes"]):
                     ramdisk.serve(key, name, ports_of(uuid), lambda data: post(inspection_url, data, ironic_headers))
-        except openstack.exceptions.SDKException as error:
+        # A listing that fails, also below openstacksdk (Keystone or Ironic not answering for a
+        # moment), is tried again at the next poll: the stand-in must outlive a restart of either.
+        except (openstack.exceptions.SDKException, keystoneauth_errors.ClientException) as error:
             log("cannot list what waits for a ramdisk (%s); retrying" % error)
         time.sleep(POLL_SECONDS)
 
