@@ -46,6 +46,15 @@ type observationResource struct {
 	observer *observer
 }
 
+// The framework finds a resource's optional methods by these interfaces: a
+// mistyped Configure or ValidateConfig would satisfy none and silently never
+// run. These assertions make it a build error instead.
+var (
+	_ resource.Resource                   = &observationResource{}
+	_ resource.ResourceWithConfigure      = &observationResource{}
+	_ resource.ResourceWithValidateConfig = &observationResource{}
+)
+
 type observationModel struct {
 	ID     types.String `tfsdk:"id"`
 	Check  types.String `tfsdk:"check"`
@@ -65,11 +74,12 @@ func (r *observationResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"so drift shows in a plan as an update of this resource (and a replacement of the step that names it in replace_triggered_by).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
+				Description:   "The check and a hash of its inputs (\"ironic-nodes:3f2a…\"), set at creation; an update in place keeps it.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"check": schema.StringAttribute{
-				Description: "What to observe; passed to the observer as its last argument (e.g. \"ironic-node\").",
+				Description: "What to observe; passed to the observer as its last argument (e.g. \"ironic-nodes\"; scripts/observe-step.sh --help lists labcdk's checks).",
 				Required:    true,
 			},
 			"inputs": schema.MapAttribute{
@@ -78,17 +88,27 @@ func (r *observationResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Optional:    true,
 			},
 			"state": schema.StringAttribute{
-				Description: "The state the step brings about, in the observer's words (e.g. \"provision_state=available\"). After a refresh: the observed state.",
+				Description: "The state the step brings about, in the observer's words (e.g. \"registered\"). After a refresh: the observed state.",
 				Required:    true,
 			},
 		},
 	}
 }
 
-func (r *observationResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
-	if o, ok := req.ProviderData.(*observer); ok {
-		r.observer = o
+// Configure takes the observer the provider's Configure made. ProviderData is
+// nil until the provider is configured (OpenTofu validates resources first);
+// Read says so if it is still nil then.
+func (r *observationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
 	}
+	o, ok := req.ProviderData.(*observer)
+	if !ok {
+		resp.Diagnostics.AddError("unexpected provider data",
+			fmt.Sprintf("labcdk_observation expected the provider to configure it with %T, got %T: a bug in providers/labcdk.", o, req.ProviderData))
+		return
+	}
+	r.observer = o
 }
 
 func (r *observationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {

@@ -20,6 +20,10 @@ const defaultTimeoutSeconds = 120
 // defaultConcurrency is how many observers run at once when the provider block does not say.
 const defaultConcurrency = 4
 
+// labcdkProvider must be a provider.Provider: a method with a mistyped
+// signature fails the build here instead of never being called.
+var _ provider.Provider = &labcdkProvider{}
+
 // New returns the provider factory providerserver.Serve wants.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &labcdkProvider{version: version} }
@@ -36,7 +40,8 @@ type providerModel struct {
 	Concurrency    types.Int64 `tfsdk:"concurrency"`
 }
 
-// observer is what resources get from Configure: how to run one observation.
+// observer is what the provider's Configure hands its resources
+// (ResourceData): how to run one observation.
 type observer struct {
 	argv    []string
 	timeout int64
@@ -55,7 +60,7 @@ func (p *labcdkProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 		Description: "labcdk's own provider: observations that let a plan see what the lab's scripts manage.",
 		Attributes: map[string]schema.Attribute{
 			"observer": schema.ListAttribute{
-				Description: "The read-only program that observes, with its first arguments (e.g. [\"python3\", \"<scripts>/observe-step.py\"]). " +
+				Description: "The read-only program that observes, with its first arguments (labcdk's stacks: [\"bash\", \"<scripts asset>/observe-step.sh\"]). " +
 					"It gets the check name as its last argument and the observation's inputs as environment variables, " +
 					"and prints the observed state on one line. It is not stored in state, so moving it (a new scripts asset) changes no resource.",
 				ElementType: types.StringType,
@@ -92,7 +97,7 @@ func (p *labcdkProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	if len(argv) == 0 || argv[0] == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("observer"), "observer is empty", "observer must name the program to run, e.g. [\"python3\", \"observe-step.py\"].")
+		resp.Diagnostics.AddAttributeError(path.Root("observer"), "observer is empty", "observer must name the program to run, e.g. [\"bash\", \"scripts/observe-step.sh\"].")
 		return
 	}
 	resp.ResourceData = newObserver(argv, valueOr(config.TimeoutSeconds, defaultTimeoutSeconds), int(valueOr(config.Concurrency, defaultConcurrency)))
