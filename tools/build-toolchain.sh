@@ -117,7 +117,8 @@ for os_arch in $platforms; do
 done
 
 # labcdk's own provider (providers/labcdk: the labcdk_observation resource), built
-# from the repository's source; rebuilt when that source changes.
+# from the repository's source; rebuilt when that source changes. Its go.mod and
+# go.sum are committed complete, so it builds with Go's default -mod=readonly.
 labcdk_provider_version="$(sed -n 's/^const version = "\(.*\)"$/\1/p' "$root/providers/labcdk/main.go")"
 labcdk_source_sha="$(cd "$root/providers/labcdk" && find . -name '*.go' -o -name 'go.mod' -o -name 'go.sum' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)"
 # <os_arch>/terraform-provider-labcdk_v<version> under it:
@@ -128,7 +129,7 @@ for os_arch in $platforms; do
     echo "build-toolchain: cached $labcdk_dir/$os_arch/$labcdk_file"
   else
     echo "build-toolchain: building providers/labcdk for $os_arch with go$go_version"
-    GOFLAGS="${GOFLAGS:-} -mod=mod" go_build "$root/providers/labcdk" . "$labcdk_dir/$os_arch/$labcdk_file" "$os_arch"
+    go_build "$root/providers/labcdk" . "$labcdk_dir/$os_arch/$labcdk_file" "$os_arch"
   fi
 done
 

@@ -1,13 +1,18 @@
 /**
- * labcdk's own provider (providers/labcdk): its Go unit tests (the observer
- * run: inputs, failures, time bound, one line), and the recorded schema the
- * bindings are generated from still matching the built provider.
+ * labcdk's own provider (providers/labcdk): its Go tests — unit tests (the
+ * observer run: inputs, failures, time bound, one line; Configure) and
+ * acceptance tests (terraform-plugin-testing: the observation's lifecycle on
+ * the project's OpenTofu, the provider served by the test process) — and the
+ * recorded schema the bindings are generated from still matching the built
+ * provider. The OpenTofu tests below run the provider as stacks get it: the
+ * binary installed from the local mirror.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../../lab/project-root";
 import { writeFiles } from "../helpers/files";
+import { offlineRun, offlineUnavailable } from "../helpers/offline";
 import { describeWithTofu, TOFU, TOFU_CONFIG, tofu, tofuAvailable } from "../helpers/tofu";
 
 const dir = path.join(projectRoot(), "providers", "labcdk");
@@ -16,15 +21,34 @@ if (!goAvailable && process.env.LABCDK_REQUIRE_TOFU) throw new Error("LABCDK_REQ
 const describeWithGo: jest.Describe = goAvailable ? describe : describe.skip;
 
 describeWithGo("providers/labcdk", () => {
-  test("go vet and go test pass", () => {
-    const env = { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod" };
-    const vet = spawnSync("go", ["vet", "./..."], { cwd: dir, encoding: "utf8", env, timeout: 240000 });
+  // -mod=readonly: go.mod and go.sum must be complete as committed (CI machines start without a module cache).
+  const env = { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=readonly" };
+  const go = (args: string[]) => spawnSync("go", args, { cwd: dir, encoding: "utf8", env, timeout: 540000 });
+
+  test("go vet passes, and go test with the acceptance tests (TF_ACC) on the project's OpenTofu", () => {
+    // The modules, test ones included, from the module proxy (or GOPROXY/GOFLAGS=-mod=vendor setups)
+    const download = go(["mod", "download"]);
+    if (download.status !== 0) throw new Error(`go mod download failed:\n${download.stderr}`);
+    const vet = go(["vet", "./..."]);
     expect(vet.stderr).toBe("");
     expect(vet.status).toBe(0);
-    const test = spawnSync("go", ["test", "-count=1", "./..."], { cwd: dir, encoding: "utf8", env, timeout: 240000 });
+
+    // Without the toolchain only the unit tests run (helpers/tofu has said the OpenTofu tests are skipped;
+    // with LABCDK_REQUIRE_TOFU, as in CI, that is a failure there).
+    const acceptance = tofuAvailable ? { TF_ACC: "1", TF_ACC_TERRAFORM_PATH: TOFU } : {};
+    const command = ["go", "test", "-count=1", "-v", "./..."];
+    // In a network namespace without egress when one can be made: proves that neither the tests nor
+    // terraform-plugin-testing fetch anything (no Terraform download, no provider installation).
+    const test = offlineUnavailable
+      ? spawnSync(command[0], command.slice(1), { cwd: dir, encoding: "utf8", env: { ...env, ...acceptance }, timeout: 540000 })
+      : offlineRun(command, { cwd: dir, env: { ...env, ...acceptance, GOPROXY: "off" }, timeoutSeconds: 540 });
     if (test.status !== 0) throw new Error(`go test failed:\n${test.stdout}\n${test.stderr}`);
     expect(test.stdout).toMatch(/^ok\s+\S+\/internal\/provider/m);
-  });
+    const results = [...test.stdout.matchAll(/^--- (PASS|FAIL|SKIP): (\S+)/gm)].map((match) => `${match[2]} ${match[1]}`);
+    const accTests = results.filter((result) => result.startsWith("TestAcc"));
+    expect(accTests.length).toBeGreaterThan(0);
+    expect(accTests.filter((result) => !result.endsWith(" PASS"))).toEqual(tofuAvailable ? [] : accTests);
+  }, 600000);
 
   test("the recorded schema (the bindings' source) is what the built provider serves", () => {
     if (!tofuAvailable) throw new Error("needs the toolchain: tools/build-toolchain.sh");
