@@ -133,7 +133,7 @@ cat "$CLOUD/$1" 2>/dev/null || echo absent
 }
 
 // config is an observation of check "thing" wanting STATE and the step that
-// brings it about, wired as constructs/step-observation.ts wires a script step:
+// brings it about, wired as constructs/script-step.ts wires a step to its observation:
 // the step is replaced when the observation's state changes.
 func (c cloud) config(state string) string {
 	return fmt.Sprintf(`
@@ -262,19 +262,19 @@ func TestAccObservationLifecycle(t *testing.T) {
 // once the cloud answers again the plan is empty.
 func TestAccObservationObserverFails(t *testing.T) {
 	c := newCloud(t)
-	present := ""
+	exists := "" // a marker file's content
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: c.config("present")},
 			{
-				PreConfig:   func() { c.set(t, "down", &present) },
+				PreConfig:   func() { c.set(t, "down", &exists) },
 				Config:      c.config("present"),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)observing "thing" failed.*the observer exited with status 2.*the cloud at \S+ cannot be\s+reached`),
 			},
 			{
-				PreConfig:   func() { c.set(t, "down", nil); c.set(t, "slow", &present) },
+				PreConfig:   func() { c.set(t, "down", nil); c.set(t, "slow", &exists) },
 				Config:      c.config("present"),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`did not finish within 2 s`),
