@@ -14,7 +14,7 @@ provider "terraform.local/labcdk/labcdk" {
   version     = "0.1.0"
   constraints = "0.1.0"
   hashes = [
-    "h1:GJoY3jFwhF2UkAFZVzV2ZZvizAw5BIUWsxQJkobrvsI=",
-    "h1:luNNg6t4At+y3CFzm/v5Awmn26Xf2NGo6Fs+7Dsxgt8=",
+    "h1:DkYC2eBciKduvUM6eccfjDEm1/ccMCMzkjSHo/RVLSw=",
+    "h1:cOSbvh0xwCxFn5qEbmDqzmHWh5H1YpvARZ294LhCEm8=",
   ]
 }

@@ -122,6 +122,11 @@ describe("the committed provider lock in every stack folder", () => {
     expect(warnings[0]).toContain("add it to LOCK_PLATFORMS in tools/versions.env");
   });
 
+  test("the upgrade test's old stack folder (__tests__/fixtures/upgrade-0.1) carries the committed lock: its init checks today's mirror", () => {
+    const fixture = path.join(__dirname, "..", "fixtures", "upgrade-0.1", "upgrade-undercloud", ".terraform.lock.hcl");
+    expect(fs.readFileSync(fixture, "utf8")).toBe(stacksLock());
+  });
+
   test("LOCK_PLATFORMS is read from tools/versions.env and includes linux_amd64", () => {
     expect(lockPlatforms()).toContain("linux_amd64");
     expect(lockPlatforms(path.join(__dirname, "..", "..", "tools", "versions.env")).every((platform) => /^[a-z0-9]+_[a-z0-9]+$/.test(platform))).toBe(true);
