@@ -22,7 +22,7 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 // on PATH and else download one from releases.hashicorp.com; here it must be
 // the OpenTofu the project builds (tools/build-toolchain.sh: .tools/bin/tofu).
 // The provider address is the one main.go serves (terraform.local/labcdk/labcdk,
-// which the configurations below require), and OpenTofu gets a CLI
+// which the acceptance tests' configurations require), and OpenTofu gets a CLI
 // configuration that installs no provider at all: the only ones the tests use
 // are this one, attached in-process, and the built-in terraform_data.
 func TestMain(m *testing.M) {
