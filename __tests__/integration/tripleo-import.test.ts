@@ -1,26 +1,29 @@
 /**
- * Differential test against TripleO's own import, on the test bed's Ironic.
+ * Differential test against TripleO's own import and introspection, on the test bed's Ironic.
  *
  * GIVEN each node file of __tests__/fixtures/tripleo-import (legacy and modern
  * forms, every field the node file can carry, every hardware type the test
  * bed enables),
- * WHEN it is registered by tripleo-common's `register_all_nodes` (the code
- * behind `openstack overcloud node import`) and, separately, by a labcdk apply
- * — then registered again from its `.update.json` by both (the file changed),
+ * WHEN it goes through what a director runs — tripleo-common's
+ * `register_all_nodes` (the code behind `openstack overcloud node import`),
+ * then `openstack overcloud node introspect --all-manageable --provide`
+ * (tripleo-ansible's introspection and provide modules:
+ * tools/tripleo-introspect) — and, separately, through a labcdk apply
+ * (register, manage, inspect, provide), and then both register the file's
+ * `.update.json` (the file changed),
  * THEN Ironic's nodes and ports are compared field by field, and every
  * difference must be one README.md documents in its table of differences
  * from TripleO (between the `tripleo-differences` markers), and every row of
  * that table must still be seen.
  *
- * Fields that record what happened to a node rather than what was registered
- * (provision and power state, timestamps, the conductor's own notes) are left
- * out of the comparison: labcdk goes on to manage, inspect and provide,
- * TripleO's import stops at registration. So are the inspection's results on
- * a node labcdk inspected (ironic-inspector and the test bed's ramdisk
+ * Both inspections are real (ironic-inspector and the test bed's ramdisk
  * stand-in, which reports testbed/hardware.json: the corpus nodes are
- * described there as their files say): the four properties inspector writes
- * and the capabilities its CPU-flag hook adds. TripleO's own introspection, a
- * separate command after the import, writes the same.
+ * described there as their files say), so what introspection wrote —
+ * properties, capabilities from CPU flags, ports' pxe_enabled — and the states
+ * the nodes end in are compared too. Left out: fields that record when or
+ * where something happened rather than what it did (timestamps, the
+ * conductor, its internal notes). Zed only: TripleO's introspection reads
+ * ironic-inspector's data, which Epoxy's Ironic, inspecting by itself, has not.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -34,7 +37,6 @@ import { describeWithTestbed, openstackMaybe, openstackTry, testbedEnv } from ".
 import { tofu } from "../helpers/tofu";
 
 const CORPUS = path.join(__dirname, "..", "fixtures", "tripleo-import");
-const TOOLS = path.join(projectRoot(), "tools", "tripleo-import");
 const TRIPLEO = process.env.LABCDK_TRIPLEO_COMMON ?? path.join(os.homedir(), ".cache", "labcdk", "pypi", "tripleo-common");
 const tripleoMissing = fs.existsSync(path.join(TRIPLEO, "tripleo_common", "utils", "nodes.py")) ? undefined : `${TRIPLEO} is missing (tools/fetch-tripleo-common.sh)`;
 if (tripleoMissing) {
@@ -42,36 +44,13 @@ if (tripleoMissing) {
   console.warn(`TripleO import differential test SKIPPED: ${tripleoMissing}`);
 }
 
-/** What a node's registration did not decide: left out of the comparison (see the header). */
-const NOT_REGISTERED = new Set([
+/** When or where something happened, not what: left out of the comparison (see the header). */
+const NOT_COMPARED = new Set([
   "uuid", "created_at", "updated_at", "links", "ports", "portgroups", "states", "volume",
-  "provision_state", "target_provision_state", "provision_updated_at", "power_state", "target_power_state",
-  "last_error", "maintenance_reason", "fault", "reservation", "conductor", "driver_internal_info",
-  "inspection_started_at", "inspection_finished_at", "clean_step", "deploy_step", "console_enabled",
-  "boot_mode", "secure_boot", "allocation_uuid", "instance_uuid", "instance_info",
+  "provision_updated_at", "reservation", "conductor", "driver_internal_info",
+  "inspection_started_at", "inspection_finished_at",
 ]);
-const PORT_NOT_REGISTERED = new Set(["uuid", "node_uuid", "created_at", "updated_at", "links", "internal_info"]);
-/** What introspection writes: inspector's scheduler and root-disk hooks, and its capabilities hook's CPU flags (its default `[capabilities] cpu_flags`). */
-const DISCOVERED_PROPERTIES = ["cpus", "memory_mb", "local_gb", "cpu_arch"];
-const CPU_FLAG_CAPABILITIES = new Set(["cpu_vt", "cpu_aes", "cpu_hugepages", "cpu_hugepages_1g", "cpu_txt"]);
-
-/** Both registrations of a node, what introspection wrote left out of both when labcdk's was inspected (see the header). */
-function registered(tripleo: Node | undefined, labcdk: Node | undefined): [Node | undefined, Node | undefined] {
-  return labcdk?.inspection_finished_at ? [withoutDiscovered(tripleo), withoutDiscovered(labcdk)] : [tripleo, labcdk];
-}
-
-function withoutDiscovered(node: Node | undefined): Node | undefined {
-  if (!node) return node;
-  const properties = { ...node.properties };
-  for (const key of DISCOVERED_PROPERTIES) delete properties[key];
-  if (typeof properties.capabilities === "string") {
-    properties.capabilities = properties.capabilities.split(",").filter((c: string) => !CPU_FLAG_CAPABILITIES.has(c.split(":")[0])).join(",");
-    // Capabilities introspection alone wrote: none registered.
-    if (properties.capabilities === "") delete properties.capabilities;
-  }
-  return { ...node, properties };
-}
-
+const PORT_NOT_COMPARED = new Set(["uuid", "node_uuid", "created_at", "updated_at", "links", "internal_info"]);
 /** One difference: which registration, node, field path, and the two values. */
 interface Difference {
   readonly scenario: "create" | "update";
@@ -85,7 +64,7 @@ interface Difference {
 type Node = Record<string, any>;
 
 function python(script: string, args: string[]): string {
-  const result = spawnSync("/usr/bin/python3", [path.join(TOOLS, script), ...args], {
+  const result = spawnSync("/usr/bin/python3", [path.join(projectRoot(), "tools", script), ...args], {
     encoding: "utf8",
     timeout: 180000,
     env: { ...process.env, ...testbedEnv, OS_CLOUD: "undercloud", PYTHONPATH: TRIPLEO },
@@ -94,7 +73,22 @@ function python(script: string, args: string[]): string {
   return result.stdout;
 }
 
-const dump = (names: string[]): Record<string, Node> => JSON.parse(python("dump_nodes.py", names));
+/**
+ * `overcloud node introspect --all-manageable --provide` as TripleO runs it, on these nodes
+ * (tools/tripleo-introspect/tripleo_introspect.py); what it reported per node.
+ */
+function tripleoIntrospect(names: string[]): void {
+  const result = spawnSync("/usr/bin/python3", [path.join(projectRoot(), "tools", "tripleo-introspect", "tripleo_introspect.py"), ...names], {
+    encoding: "utf8",
+    timeout: 600000,
+    env: { ...process.env, ...testbedEnv, OS_CLOUD: "undercloud", PYTHONDONTWRITEBYTECODE: "1" },
+  });
+  if (result.status === null) throw new Error(`tripleo_introspect.py ${names.join(" ")} did not finish: ${result.error ?? result.signal}\n${result.stderr}`);
+  // Exit 1 is a node that failed (the BMC nodes, whose BMC does not answer, never become manageable): the comparison tells.
+  if (result.status > 1) throw new Error(`tripleo_introspect.py ${names.join(" ")} failed (exit ${result.status}):\n${result.stderr}`);
+}
+
+const dump = (names: string[]): Record<string, Node> => JSON.parse(python("tripleo-import/dump_nodes.py", names));
 
 function removeNodes(names: string[]): void {
   for (const name of names) {
@@ -104,14 +98,26 @@ function removeNodes(names: string[]): void {
   }
 }
 
+/**
+ * A node as both registrations are compared: its own UUID in any text (Ironic's errors name it) is
+ * `<node uuid>`, and its capabilities are in one order (Ironic and Nova's filters read them as a
+ * set; labcdk writes them sorted by key, TripleO's import as the file has them, introspection appends).
+ */
+function comparable(node: Node): Node {
+  const out: Node = JSON.parse(JSON.stringify(node).split(node.uuid).join("<node uuid>"));
+  if (typeof out.properties?.capabilities === "string") out.properties.capabilities = out.properties.capabilities.split(",").sort().join(",");
+  return out;
+}
+
 /** Field-by-field differences of two nodes (dictionaries key by key; ports by MAC address). */
-function compare(scenario: Difference["scenario"], tripleo: Node | undefined, labcdk: Node | undefined, name: string): Difference[] {
+function compare(scenario: Difference["scenario"], tripleoNode: Node | undefined, labcdkNode: Node | undefined, name: string): Difference[] {
   const out: Difference[] = [];
   const add = (field: string, a: unknown, b: unknown) => out.push({ scenario, node: name, field, tripleo: a, labcdk: b });
-  if (!tripleo || !labcdk) return [{ scenario, node: name, field: "(node)", tripleo: !!tripleo, labcdk: !!labcdk }];
+  if (!tripleoNode || !labcdkNode) return [{ scenario, node: name, field: "(node)", tripleo: !!tripleoNode, labcdk: !!labcdkNode }];
+  const [tripleo, labcdk] = [comparable(tripleoNode), comparable(labcdkNode)];
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   for (const key of [...new Set([...Object.keys(tripleo), ...Object.keys(labcdk)])].sort()) {
-    if (NOT_REGISTERED.has(key)) continue;
+    if (NOT_COMPARED.has(key)) continue;
     const [a, b] = [tripleo[key], labcdk[key]];
     const isMap = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v);
     if (isMap(a) && isMap(b)) {
@@ -127,7 +133,7 @@ function compare(scenario: Difference["scenario"], tripleo: Node | undefined, la
       continue;
     }
     for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
-      if (!PORT_NOT_REGISTERED.has(key) && !same(a[key], b[key])) add(`ports.${key}`, a[key], b[key]);
+      if (!PORT_NOT_COMPARED.has(key) && !same(a[key], b[key])) add(`ports.${key}`, a[key], b[key]);
     }
   }
   return out;
@@ -196,7 +202,7 @@ describe("the TripleO import corpus", () => {
   });
 });
 
-(tripleoMissing ? describe.skip : describeWithTestbed)("labcdk registers as TripleO's import does (tripleo-common 18.0.0, on the test bed)", () => {
+(tripleoMissing ? describe.skip : describeWithTestbed)("labcdk enrols as TripleO's import and introspection do (tripleo-common 18.0.0, tripleo-ansible 6.0.0, on the test bed)", () => {
   jest.setTimeout(900000);
   const differences: Difference[] = [];
   const allNames = files.flatMap(nodeNames);
@@ -206,12 +212,13 @@ describe("the TripleO import corpus", () => {
   for (const file of files) {
     const update = file.replace(/\.json$/, ".update.json");
     const hasUpdate = fs.existsSync(path.join(CORPUS, update));
-    test(`${file}${hasUpdate ? ` then ${update}` : ""}: registered by both, compared`, () => {
+    test(`${file}${hasUpdate ? ` then ${update}` : ""}: enrolled by both, compared`, () => {
       const names = nodeNames(file);
-      // TripleO's import, then its re-import of the changed file.
-      python("tripleo_register.py", [path.join(CORPUS, file)]);
+      // TripleO's import, its introspection and provide, then its re-import of the changed file.
+      python("tripleo-import/tripleo_register.py", [path.join(CORPUS, file)]);
+      tripleoIntrospect(names);
       const tripleoCreate = dump(names);
-      const tripleoUpdate = hasUpdate ? (python("tripleo_register.py", [path.join(CORPUS, update)]), dump(names)) : undefined;
+      const tripleoUpdate = hasUpdate ? (python("tripleo-import/tripleo_register.py", [path.join(CORPUS, update)]), dump(names)) : undefined;
       removeNodes(names);
 
       // labcdk's apply, then the apply of the changed file on the same state.
@@ -233,8 +240,8 @@ describe("the TripleO import corpus", () => {
       expect(dump(names)).toEqual({});
 
       for (const name of names) {
-        differences.push(...compare("create", ...registered(tripleoCreate[name], labcdkCreate[name]), name));
-        if (hasUpdate) differences.push(...compare("update", ...registered(tripleoUpdate![name], labcdkUpdate![name]), name));
+        differences.push(...compare("create", tripleoCreate[name], labcdkCreate[name], name));
+        if (hasUpdate) differences.push(...compare("update", tripleoUpdate![name], labcdkUpdate![name], name));
       }
     });
   }
