@@ -505,6 +505,28 @@ class Serve(unittest.TestCase):
         self.assertEqual([(d["inventory"]["memory"]["physical_mb"], len(d["inventory"]["disks"])) for d in self.sent], [(16384, 3)])
 
 
+    def test_given_inspections_that_ended_when_forgotten_then_only_those_still_waiting_are_held(self):
+        # GIVEN two inspections served (one reported, one still in its delay) and a third reported
+        self.ramdisk = Ramdisk(HARDWARE, self.control.name, 0.0)
+        for key in [("inspector", "uuid-1", "t0"), ("agent", "uuid-2", "t1")]:
+            self.serve(key=key)
+        self.ramdisk.delay = 5.0
+        self.serve(key=("agent", "uuid-3", "t2"))
+        # WHEN the next round lists only uuid-2's and uuid-3's as waiting
+        self.ramdisk.forget_all_but([("agent", "uuid-2", "t1"), ("agent", "uuid-3", "t2")])
+        # THEN uuid-1's inspection is forgotten, the others kept as they were
+        self.assertEqual(set(self.ramdisk.seen), {("agent", "uuid-2", "t1"), ("agent", "uuid-3", "t2")})
+        self.assertEqual(self.ramdisk.done, {("agent", "uuid-2", "t1")})
+        # AND uuid-2 is not reported again, while uuid-3 still reports once its delay is over
+        self.clock.now += 5
+        self.serve(key=("agent", "uuid-2", "t1"))
+        self.serve(key=("agent", "uuid-3", "t2"))
+        self.assertEqual(len(self.sent), 3)
+        # WHEN nothing waits any more THEN nothing is held
+        self.ramdisk.forget_all_but([])
+        self.assertEqual((self.ramdisk.seen, self.ramdisk.done), ({}, set()))
+
+
 class AgentInspections(unittest.TestCase):
     def test_given_a_retry_between_two_polls_when_listed_then_it_is_a_new_inspection(self):
         # GIVEN node-1 in inspect wait, then failed and put back into inspect wait before the next poll

@@ -161,6 +161,13 @@ class Ramdisk:
         self.hardware, self.control_dir, self.delay = hardware, control_dir, delay
         self.seen, self.done = {}, set()
 
+    def forget_all_but(self, keys):
+        """Forgets every inspection but KEYS (those still waiting): one that ended is never listed
+        again (a new one has a new key), so a long-running stand-in holds only what waits now."""
+        keys = set(keys)
+        self.seen = {key: first for key, first in self.seen.items() if key in keys}
+        self.done &= keys
+
     def serve(self, key, name, macs_of, send):
         """Report for the node of inspection KEY (once, after its delay): MACS_OF()
         lists its NICs, SEND(data) posts and returns (status, body)."""
@@ -247,10 +254,11 @@ def main(clouds_yaml, hardware_json, control_dir, delay):
     if not continue_url and not inspection_url:
         raise SystemExit("ramdisk: neither ironic-inspector nor Ironic's /v1/continue_inspection: nothing to serve")
 
-    # A node's name, asked once per node: the stand-in should cost Ironic nothing while it "boots".
+    # A waiting node's name, asked once while it waits: the stand-in should cost Ironic nothing while it "boots".
     names = {}
     while True:
         try:
+            waiting = []  # the keys of this round's waiting inspections
             if continue_url:
                 for intro in conn.baremetal_introspection.introspections():
                     if intro.state != "waiting":
@@ -258,7 +266,8 @@ def main(clouds_yaml, hardware_json, control_dir, delay):
                     if intro.id not in names:
                         # by UUID if it has no name, as for Ironic's own inspection below
                         names[intro.id] = conn.baremetal.get_node(intro.id, fields=["uuid", "name"]).name or intro.id
-                    ramdisk.serve(("inspector", intro.id, intro.started_at), names[intro.id], ports_of(intro.id),
+                    waiting.append(("inspector", intro.id, intro.started_at))
+                    ramdisk.serve(waiting[-1], names[intro.id], ports_of(intro.id),
                                   lambda data: post(continue_url, data))
             if inspection_url:
                 # Raw GET: openstacksdk's Node has no provision_updated_at.
@@ -267,7 +276,11 @@ def main(clouds_yaml, hardware_json, control_dir, delay):
                 if listing.status_code != 200:
                     raise openstack.exceptions.SDKException("GET /v1/nodes: HTTP %s" % listing.status_code)
                 for key, uuid, name in agent_inspections(listing.json()["nodes"]):
+                    waiting.append(key)
                     ramdisk.serve(key, name, ports_of(uuid), lambda data: post(inspection_url, data, ironic_headers))
+            # Only after a whole round was listed: what no longer waits is forgotten.
+            ramdisk.forget_all_but(waiting)
+            names = {uuid: name for uuid, name in names.items() if any(key[1] == uuid for key in waiting)}
         # A listing that fails, also below openstacksdk (Keystone or Ironic not answering for a
         # moment), is tried again at the next poll: the stand-in must outlive a restart of either.
         except (openstack.exceptions.SDKException, keystoneauth_errors.ClientException) as error:
