@@ -1,6 +1,6 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { MigrationKind } from "../lab/schema";
+import { MigrationKind } from "./instance-migration";
 import { ScriptStep } from "./script-step";
 
 export interface ComputeDrainProps {

@@ -1,7 +1,10 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { MigrationKind, ReachabilityCheck } from "../lab/schema";
 import { ScriptStep } from "./script-step";
+import { ReachabilityCheck } from "./test-instance";
+
+/** How Nova moves an instance: cold (resize-style migrate, confirmed), live, or live with its disks (block migration). */
+export type MigrationKind = "cold" | "live" | "block-live";
 
 export interface InstanceMigrationProps {
   /** `OS_CLOUD` of the overcloud. */

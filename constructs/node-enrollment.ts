@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
-import { nodeVariableSuffix } from "../lab/instackenv";
-import { CREATE_DEFAULTS } from "../lab/ironic-fields";
+import { CREATE_DEFAULTS, nodeVariableSuffix } from "../lab/ironic-fields";
 import { BaremetalNode } from "./baremetal-node";
 import { ScriptStep } from "./script-step";
 import { StepObservation } from "./step-observation";
@@ -20,17 +19,16 @@ export interface NodeEnrollmentProps {
    * neither gives. Its change re-runs nothing.
    */
   readonly nodeFile: string;
-  /** Bound of each node's introspection. @default 1800 */
-  readonly introspectionTimeoutSeconds?: number;
-  /** Longest pause between two poll rounds (they start at 1 s and double). @default 10 */
-  readonly introspectionPollSeconds?: number;
+  /** Bound of each node's introspection. */
+  readonly introspectionTimeoutSeconds: number;
+  /** Longest pause between two poll rounds (they start at 1 s and double). */
+  readonly introspectionPollSeconds: number;
   /**
    * Introspections at once on the machine that applies, shared by every
    * enrolment there (flock slots). Terraform's `-parallelism` plays no part:
    * the whole fleet is one step.
-   * @default 20 (TripleO's default)
    */
-  readonly introspectionConcurrency?: number;
+  readonly introspectionConcurrency: number;
 }
 
 /**
@@ -74,9 +72,9 @@ export class NodeEnrollment extends Construct {
     const environment = {
       ...fleet,
       NODE_FILE: props.nodeFile,
-      INTROSPECTION_TIMEOUT_SECONDS: String(props.introspectionTimeoutSeconds ?? 1800),
-      INTROSPECTION_POLL_SECONDS: String(props.introspectionPollSeconds ?? 10),
-      INTROSPECTION_CONCURRENCY: String(props.introspectionConcurrency ?? 20),
+      INTROSPECTION_TIMEOUT_SECONDS: String(props.introspectionTimeoutSeconds),
+      INTROSPECTION_POLL_SECONDS: String(props.introspectionPollSeconds),
+      INTROSPECTION_CONCURRENCY: String(props.introspectionConcurrency),
     };
     const bytes = Object.entries(environment).reduce((sum, [k, v]) => sum + Buffer.byteLength(`${k}=${v}`) + 1, 0);
     if (bytes > MAX_ENVIRONMENT_BYTES) {

@@ -5,9 +5,11 @@ import { DataOpenstackNetworkingFloatingipV2 } from "../.gen/providers/openstack
 import { NetworkingFloatingipAssociateV2 } from "../.gen/providers/openstack/networking-floatingip-associate-v2";
 import { NetworkingFloatingipV2 } from "../.gen/providers/openstack/networking-floatingip-v2";
 import { NetworkingPortV2 } from "../.gen/providers/openstack/networking-port-v2";
-import { ReachabilityCheck } from "../lab/schema";
 import { ScriptStep } from "./script-step";
 import { TenantNetwork } from "./tenant-network";
+
+/** How to check that an instance answers on its floating IP: ping it, ask the API only (no packet sent), or not at all. */
+export type ReachabilityCheck = "ping" | "api" | "none";
 
 export interface TestInstanceProps {
   /** Server name, e.g. `lab_test-nodes`. */

@@ -10,7 +10,7 @@
  * No password here: `passwordFields` names the driver_info keys the script
  * fills at apply time.
  */
-import { BaremetalNodeDefinition } from "./instackenv";
+import type { BaremetalNodeDefinition } from "./instackenv";
 
 /** A node as Ironic gets it (field names are Ironic's). */
 export interface IronicNodeSpec {
@@ -45,6 +45,14 @@ export interface NodeImages {
   /** The node's `kernel_id` / `ramdisk_id`, resolved to an ID when it named a Glance image. */
   readonly nodeKernel?: string;
   readonly nodeRamdisk?: string;
+}
+
+/**
+ * A node name as it appears in environment-variable names
+ * (`LABCDK_BMC_PASSWORD_<NAME>`, `LABCDK_NODE_<NAME>`): upper-cased, other characters as `_`.
+ */
+export function nodeVariableSuffix(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 }
 
 /** TripleO's defaults, set only when a node or a port is created: resource_class, a port's physical_network. */
