@@ -2,6 +2,7 @@ import { Annotations, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { IronicNodeSpec } from "../lab/ironic-fields";
 import { ScriptStep } from "./script-step";
+import { StepInputs, UNENROLL_NODE } from "./steps";
 
 export interface BaremetalNodeProps {
   /** `OS_CLOUD` of the undercloud. */
@@ -27,7 +28,7 @@ export interface BaremetalNodeProps {
  * registration (unregisters it, and the enrolment registers it again);
  * everything else is updated in place.
  */
-function machineIdentity(props: BaremetalNodeProps): Record<string, string> {
+function machineIdentity(props: BaremetalNodeProps): StepInputs<(typeof UNENROLL_NODE.inputs)[number]> {
   return {
     OS_CLOUD: props.cloud,
     NODE_NAME: props.spec.name,
@@ -62,11 +63,7 @@ export class BaremetalNode extends Construct {
       Annotations.of(this).addWarning(`node "${props.spec.name}": classic driver "${props.classicDriver}" is registered as the hardware type "${props.spec.driver}" (classic drivers were removed from Ironic in Rocky)`);
     }
     const identity = machineIdentity(props);
-    this.registration = new ScriptStep(this, "Machine", {
-      destroyScript: "unenroll-node.sh",
-      environment: identity,
-      replaceOn: identity,
-    });
+    this.registration = new ScriptStep(this, "Machine", { step: UNENROLL_NODE, inputs: identity });
     forgetLegacyRegistration(this);
     this.spec = props.spec;
   }

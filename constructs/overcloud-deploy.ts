@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Annotations, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { ScriptStep } from "./script-step";
+import { OVERCLOUD_DEPLOY } from "./steps";
 
 /**
  * `openstack` commands and the files they read, as an overcloud step runs
@@ -67,9 +68,9 @@ export class OvercloudDeploy extends Construct {
       throw new Error(`overcloud deploy "${this.node.path}": computeHosts are observed in the overcloud, so overcloudCloud is required`);
     }
     this.step = new ScriptStep(this, "Deploy", {
-      script: "overcloud-deploy.sh",
+      step: OVERCLOUD_DEPLOY,
       dependsOn: props.dependsOn,
-      environment: {
+      inputs: {
         OS_CLOUD: props.cloud,
         OVERCLOUD_STACK: props.stackName,
         OVERCLOUD_DIALECT: props.dialect,
@@ -78,7 +79,6 @@ export class OvercloudDeploy extends Construct {
         PROFILE_COUNTS_JSON: JSON.stringify(props.profileCounts),
         DEPLOY_TIMEOUT_MINUTES: String(props.timeoutMinutes ?? 90),
       },
-      replaceOn: { OS_CLOUD: props.cloud, OVERCLOUD_STACK: props.stackName, RENDERED_SHA256: rendered.RENDERED_SHA256 },
       observe:
         hosts.length > 0
           ? {

@@ -2,6 +2,7 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { OvercloudCommands, renderedEnvironment } from "./overcloud-deploy";
 import { ScriptStep } from "./script-step";
+import { OVERCLOUD_NODE_DELETE } from "./steps";
 
 export interface OvercloudNodeDeleteProps {
   /** `OS_CLOUD` of the undercloud. */
@@ -38,9 +39,9 @@ export class OvercloudNodeDelete extends Construct {
     this.hostnames = props.hostnames;
     const rendered = renderedEnvironment(props.rendered);
     this.step = new ScriptStep(this, "Delete", {
-      script: "overcloud-node-delete.sh",
+      step: OVERCLOUD_NODE_DELETE,
       dependsOn: props.dependsOn,
-      environment: {
+      inputs: {
         OS_CLOUD: props.cloud,
         OVERCLOUD_STACK: props.stackName,
         OVERCLOUD_DIALECT: props.dialect,
@@ -49,7 +50,6 @@ export class OvercloudNodeDelete extends Construct {
         ...rendered,
         DELETE_TIMEOUT_MINUTES: String(props.timeoutMinutes ?? 60),
       },
-      replaceOn: { OS_CLOUD: props.cloud, OVERCLOUD_STACK: props.stackName, RENDERED_SHA256: rendered.RENDERED_SHA256 },
     });
   }
 }
