@@ -37,6 +37,12 @@ export interface StepDeclaration<Required extends string = string, Optional exte
   /** Inputs it gives only in some cases. @default - none */
   readonly optionalInputs?: readonly Optional[];
   /**
+   * Inputs the script does not read: carried for the step's identity or for
+   * plan summaries. Every other input is listed by the script's `--help`
+   * (a test checks both ways). @default - none: the script reads every input
+   */
+  readonly unreadInputs?: readonly NoInfer<Required | Optional>[];
+  /**
    * The inputs whose change replaces the step (it runs again); the others
    * change in place. `all`: every input, `LABCDK_STEP` first.
    */
@@ -67,6 +73,7 @@ export const UNENROLL_NODE = declare({
   kind: "unenroll-node",
   destroyScript: "unenroll-node.sh",
   inputs: ["OS_CLOUD", "NODE_NAME", "NODE_DRIVER", "NODE_BMC_ADDRESS", "NODE_BMC_PORT", "NODE_BMC_SYSTEM_ID", "NODE_MACS"],
+  unreadInputs: ["NODE_DRIVER", "NODE_BMC_ADDRESS", "NODE_BMC_PORT", "NODE_BMC_SYSTEM_ID", "NODE_MACS"],
   identity: ["OS_CLOUD", "NODE_NAME", "NODE_DRIVER", "NODE_BMC_ADDRESS", "NODE_BMC_PORT", "NODE_BMC_SYSTEM_ID", "NODE_MACS"],
   destroyEffect: (inputs) => `unregister node ${inputs.NODE_NAME} from Ironic`,
 });
@@ -97,6 +104,7 @@ export const OVERCLOUD_NODE_DELETE = declare({
   kind: "overcloud-node-delete",
   script: "overcloud-node-delete.sh",
   inputs: ["OS_CLOUD", "OVERCLOUD_STACK", "OVERCLOUD_DIALECT", "WORK_DIR", "HOSTNAMES", "COMMANDS_JSON", "FILES_JSON", "RENDERED_SHA256", "DELETE_TIMEOUT_MINUTES"],
+  unreadInputs: ["RENDERED_SHA256"],
   identity: ["OS_CLOUD", "OVERCLOUD_STACK", "RENDERED_SHA256"],
   describe: (inputs) => `delete overcloud node(s) ${inputs.HOSTNAMES} from stack ${inputs.OVERCLOUD_STACK}`,
   runEffect: (inputs) => `overcloud node(s) ${inputs.HOSTNAMES} are deleted from stack ${inputs.OVERCLOUD_STACK} (scale-in; after the drains)`,
@@ -107,6 +115,7 @@ export const OVERCLOUD_DEPLOY = declare({
   kind: "overcloud-deploy",
   script: "overcloud-deploy.sh",
   inputs: ["OS_CLOUD", "OVERCLOUD_STACK", "OVERCLOUD_DIALECT", "WORK_DIR", "COMMANDS_JSON", "FILES_JSON", "RENDERED_SHA256", "PROFILE_COUNTS_JSON", "DEPLOY_TIMEOUT_MINUTES"],
+  unreadInputs: ["RENDERED_SHA256"],
   identity: ["OS_CLOUD", "OVERCLOUD_STACK", "RENDERED_SHA256"],
   describe: (inputs) => {
     const scale = roleCounts(inputs);
@@ -122,6 +131,7 @@ export const MIGRATE_INSTANCE = declare({
   script: "migrate-instance.sh",
   inputs: ["OS_CLOUD", "INSTANCE_ID", "INSTANCE_NAME", "TARGET_HOST", "MIGRATION_KIND", "TIMEOUT_SECONDS"],
   optionalInputs: ["FLOATING_IP", "REACHABILITY_CHECK"],
+  unreadInputs: ["INSTANCE_NAME"],
   identity: "all",
   describe: (inputs) => `migrate ${inputs.INSTANCE_NAME} to ${inputs.TARGET_HOST} (${inputs.MIGRATION_KIND})`,
 });
@@ -131,6 +141,7 @@ export const CHECK_REACHABILITY = declare({
   kind: "check-reachability",
   script: "check-reachability.sh",
   inputs: ["OS_CLOUD", "INSTANCE_ID", "INSTANCE_NAME", "FLOATING_IP", "REACHABILITY_CHECK"],
+  unreadInputs: ["INSTANCE_NAME"],
   identity: "all",
   describe: (inputs) => `reachability check of ${inputs.INSTANCE_NAME} (${inputs.REACHABILITY_CHECK})`,
 });
