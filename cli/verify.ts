@@ -7,6 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { capabilitiesText } from "../lab/ironic-fields";
 import { ExpectedState } from "../lab/model";
 import { projectRoot } from "../lab/project-root";
 
@@ -64,7 +65,7 @@ export interface Check {
 
 const NODE_STATES = ["available", "active"];
 const MIGRATION_DONE = ["confirmed", "completed"];
-const capabilityText = (caps: Readonly<Record<string, string>>) => Object.entries(caps).map(([k, v]) => `${k}:${v}`).join(",") || "(none)";
+const capabilityText = (caps: Readonly<Record<string, string>>) => capabilitiesText(caps, "as given") || "(none)";
 
 /** Every check of the lab against what was observed; pure (no cloud, no I/O). */
 export function compareLab(expected: ExpectedState, observed: ObservedState): Check[] {

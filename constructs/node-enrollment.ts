@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { CREATE_DEFAULTS, nodeVariableSuffix } from "../lab/ironic-fields";
+import { capabilitiesText, CREATE_DEFAULTS, nodeVariableSuffix } from "../lab/ironic-fields";
 import { BaremetalNode } from "./baremetal-node";
 import { ScriptStep } from "./script-step";
 import { StepObservation } from "./step-observation";
@@ -90,7 +90,7 @@ export class NodeEnrollment extends Construct {
     });
     const wanted = props.nodes.map((n) => [
       `NODE_CAPABILITIES_${nodeVariableSuffix(n.spec.name)}`,
-      Object.entries(n.spec.capabilities).map(([k, v]) => `${k}:${v}`).join(","),
+      capabilitiesText(n.spec.capabilities, "as given"),
     ]);
     this.tagged = new StepObservation(this, "Tagged", {
       check: "ironic-nodes-capabilities",

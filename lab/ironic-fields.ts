@@ -89,12 +89,14 @@ export function isImageName(reference: string): boolean {
   return !uuid.test(reference) && !url.test(reference);
 }
 
-/** Capabilities as Ironic's `key:value,...` text, sorted by key (as TripleO writes them). */
-export function capabilitiesText(capabilities: Readonly<Record<string, string>>): string {
-  return Object.keys(capabilities)
-    .sort()
-    .map((key) => `${key}:${capabilities[key]}`)
-    .join(",");
+/**
+ * Capabilities as Ironic's `key:value,...` text: sorted by key, as TripleO
+ * writes them, or in the order given (what the tag observation and verify
+ * show).
+ */
+export function capabilitiesText(capabilities: Readonly<Record<string, string>>, order: "by key" | "as given" = "by key"): string {
+  const keys = Object.keys(capabilities);
+  return (order === "by key" ? keys.sort() : keys).map((key) => `${key}:${capabilities[key]}`).join(",");
 }
 
 /**
