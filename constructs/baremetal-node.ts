@@ -2,7 +2,7 @@ import { Annotations, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { IronicNodeSpec } from "../lab/ironic-fields";
 import { ScriptStep } from "./script-step";
-import { StepInputs, UNENROLL_NODE } from "./steps";
+import { InputsOf, UNENROLL_NODE } from "./steps";
 
 export interface BaremetalNodeProps {
   /** `OS_CLOUD` of the undercloud. */
@@ -28,7 +28,7 @@ export interface BaremetalNodeProps {
  * registration (unregisters it, and the enrolment registers it again);
  * everything else is updated in place.
  */
-function machineIdentity(props: BaremetalNodeProps): StepInputs<(typeof UNENROLL_NODE.inputs)[number]> {
+function machineIdentity(props: BaremetalNodeProps): InputsOf<typeof UNENROLL_NODE> {
   return {
     OS_CLOUD: props.cloud,
     NODE_NAME: props.spec.name,

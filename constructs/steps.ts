@@ -55,6 +55,9 @@ export interface StepDeclaration<Required extends string = string, Optional exte
   destroyEffect?(inputs: PlannedInputs): string;
 }
 
+/** The inputs type of a declared step, e.g. `InputsOf<typeof DRAIN_COMPUTE>`. */
+export type InputsOf<Step> = Step extends StepDeclaration<infer Required, infer Optional> ? StepInputs<Required, Optional> : never;
+
 /** A declaration, with its input names checked against its identity by the compiler. */
 function declare<Required extends string, Optional extends string = never>(step: StepDeclaration<Required, Optional>): StepDeclaration<Required, Optional> {
   return step;
