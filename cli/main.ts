@@ -13,11 +13,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { internalError, LabInputError, labFileFromEnvironment, loadLab, readNodeFile } from "../lab";
+import { internalError, LabInputError, labFileFromEnvironment, loadLab, readNodeFile, resolveLab } from "../lab";
 import { renderOvercloudSteps } from "./overcloud-render";
 import { PlanJson, readPlanJson, summarizePlans } from "./plan-summary";
 import { settleLab } from "./settle";
-import { compareLab, exitCodeOf, expectedState, formatTable, observe, ObserveError } from "./verify";
+import { compareLab, exitCodeOf, formatTable, observe, ObserveError } from "./verify";
 
 /** `NAME=PATH`, or a path whose folder is cdktf.out/stacks/NAME, or else the file's base name. */
 function stackPlanArgument(argument: string): { stack: string; file: string } {
@@ -62,7 +62,7 @@ export function cli(): Command {
     .description("print the drains, the node delete and the deploy the undercloud stack runs, in the lab's dialect, with the files they read; nothing runs")
     .action((options: { lab?: string; out?: string }) =>
       report(() => {
-        const { text, files } = renderOvercloudSteps(loadLab(options.lab ?? labFileFromEnvironment()));
+        const { text, files } = renderOvercloudSteps(resolveLab(loadLab(options.lab ?? labFileFromEnvironment())));
         if (options.out) {
           fs.mkdirSync(options.out, { recursive: true });
           for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(options.out, name), content);
@@ -126,7 +126,7 @@ export function cli(): Command {
       }
       try {
         const loaded = loadLab(options.lab ?? labFileFromEnvironment());
-        const expected = expectedState(loaded);
+        const expected = resolveLab(loaded).expected;
         const observed = observe(expected, { timeoutSeconds });
         const checks = compareLab(expected, observed);
         const exitCode = exitCodeOf(checks);
@@ -159,10 +159,10 @@ export function cli(): Command {
         process.exitCode = 1;
         return;
       }
-      const lab = loadLab(options.lab ?? labFileFromEnvironment());
+      const model = resolveLab(loadLab(options.lab ?? labFileFromEnvironment()));
       let results;
       try {
-        results = settleLab(lab, { timeoutSeconds });
+        results = settleLab(model, { timeoutSeconds });
       } catch (error) {
         console.error(`labcdk settle: ${(error as Error).message}`);
         process.exitCode = 1;

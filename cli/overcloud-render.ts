@@ -4,8 +4,8 @@
  * delete and the deploy, in order, with the files they read. Nothing runs.
  */
 import { quote } from "shell-quote";
-import { RenderedCommands, renderDeploy, renderNodeDelete } from "../constructs/overcloud-dialects";
-import { Lab } from "../lab/load";
+import { LabModel } from "../lab/model";
+import { RenderedCommands } from "../lab/overcloud-dialects";
 
 function commandLines(rendered: RenderedCommands): string[] {
   const lines: string[] = [];
@@ -16,28 +16,26 @@ function commandLines(rendered: RenderedCommands): string[] {
   return lines;
 }
 
-/** The overcloud steps of a lab as readable text (shell comments and quoted commands). */
-export function renderOvercloudSteps(lab: Lab): { text: string; files: Record<string, string> } {
-  const overcloud = lab.overcloud;
-  const lines = [`# lab "${lab.name}": overcloud stack ${overcloud.stackName}, dialect ${overcloud.dialect}, run in ${overcloud.workDir}`];
-  if (!overcloud.deploy) {
+/** The overcloud steps of a lab as readable text (shell comments and quoted commands), in the order the undercloud stack runs them. */
+export function renderOvercloudSteps(model: LabModel): { text: string; files: Record<string, string> } {
+  const overcloud = model.overcloud;
+  const lines = [`# lab "${model.name}": overcloud stack ${overcloud.stackName}, dialect ${overcloud.dialect}, run in ${overcloud.workDir}`];
+  if (!overcloud.run) {
     lines.push("# overcloud.deploy is false: this lab runs no overcloud command");
     return { text: lines.join("\n") + "\n", files: {} };
   }
-  const removed = Object.values(overcloud.roles).flatMap((role) => role.remove);
-  const deploy = renderDeploy(overcloud);
+  const { scaleIn, deploy } = overcloud.run;
   let step = 1;
-  for (const node of removed.filter((n) => n.computeHost)) {
-    lines.push("", `# ${step++}. drain ${node.computeHost} (scripts/drain-compute.sh): disable it, ${overcloud.drainMigrationKind}-migrate its instances to ${overcloud.computeHosts.join(", ")}`);
+  for (const drain of scaleIn?.drains ?? []) {
+    lines.push("", `# ${step++}. drain ${drain.computeHost} (scripts/drain-compute.sh): disable it, ${drain.migrationKind}-migrate its instances to ${drain.remainingHosts.join(", ")}`);
   }
   const files: Record<string, string> = {};
-  if (removed.length > 0) {
-    const nodeDelete = renderNodeDelete(overcloud);
-    lines.push("", `# ${step++}. scale-in (scripts/overcloud-node-delete.sh): ${removed.map((n) => n.hostname).join(", ")} leave`, ...commandLines(nodeDelete));
-    Object.assign(files, nodeDelete.files);
+  if (scaleIn) {
+    lines.push("", `# ${step++}. scale-in (scripts/overcloud-node-delete.sh): ${scaleIn.removed.map((n) => n.hostname).join(", ")} leave`, ...commandLines(scaleIn.nodeDelete));
+    Object.assign(files, scaleIn.nodeDelete.files);
   }
-  lines.push("", `# ${step}. deploy (scripts/overcloud-deploy.sh)`, ...commandLines(deploy));
-  Object.assign(files, deploy.files);
-  for (const warning of deploy.warnings) lines.push(`# warning: ${warning}`);
+  lines.push("", `# ${step}. deploy (scripts/overcloud-deploy.sh)`, ...commandLines(deploy.rendered));
+  Object.assign(files, deploy.rendered.files);
+  for (const warning of deploy.rendered.warnings) lines.push(`# warning: ${warning}`);
   return { text: lines.join("\n") + "\n", files };
 }

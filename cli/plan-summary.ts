@@ -5,8 +5,8 @@
  * changes listed first. The caller's exit code says whether anything
  * destructive is planned.
  */
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { PlannedInputs, STEP_KIND_INPUT, STEP_KINDS, StepDeclaration } from "../constructs/steps";
 import { LabInputError } from "../lab/errors";
 import { parseJsonText, readInputText, withDepthGuard } from "../lab/input-file";
 
@@ -87,95 +87,24 @@ function actionOf(actions: readonly string[]): Action | undefined {
   return undefined; // no-op, read, forget
 }
 
-type Inputs = Record<string, string | undefined>;
+type Inputs = PlannedInputs;
 
-/** The node entries (`LABCDK_NODE_<NAME>`) of a fleet enrolment, by node name. */
-function nodeEntries(inputs: Inputs | undefined): Map<string, string> {
-  const entries = new Map<string, string>();
-  for (const [key, value] of Object.entries(inputs ?? {})) {
-    if (!key.startsWith("LABCDK_NODE_") || value === undefined) continue;
-    try {
-      entries.set(String(JSON.parse(value).name), value);
-    } catch {
-      entries.set(key.slice("LABCDK_NODE_".length), value);
-    }
-  }
-  return entries;
+/** The declaration of the step whose inputs these are (constructs/steps.ts), if labcdk knows its kind. */
+function stepOf(inputs: Inputs | undefined): StepDeclaration<string, string> | undefined {
+  const kind = inputs?.[STEP_KIND_INPUT];
+  return kind === undefined ? undefined : STEP_KINDS.get(kind);
 }
 
-/** At most `max` names, then how many more. */
-function nameList(names: readonly string[], max = 10): string {
-  return names.length <= max ? names.join(", ") : `${names.slice(0, max).join(", ")} and ${names.length - max} more`;
-}
-
-/** The fleet enrolment: its nodes and, when it runs again, which entries changed. */
-function describeEnrollment(inputs: Inputs, before?: Inputs): string {
-  const after = nodeEntries(inputs);
-  const text = `register + introspect + tag ${after.size} node(s): ${nameList([...after.keys()])}`;
-  if (!before) return text;
-  const previous = nodeEntries(before);
-  const changed = [...after.keys()].filter((name) => previous.get(name) !== after.get(name));
-  const removed = [...previous.keys()].filter((name) => !after.has(name));
-  const what = [changed.length ? `new or changed: ${nameList(changed)}` : "", removed.length ? `removed: ${nameList(removed)}` : ""].filter(Boolean);
-  return `${text} (${what.length ? what.join("; ") : "no node entry changed: drift, or a registration replaced"}; nodes already done are only checked)`;
-}
-
-/** What a script step does, in the lab's words (`before`: the inputs it replaces, if any). */
+/** What a script step does, in the words its declaration gives (`before`: the inputs it replaces, if any). */
 function describeStep(inputs: Inputs, before?: Inputs): string {
-  switch (inputs.LABCDK_STEP) {
-    case "enroll-nodes":
-      return describeEnrollment(inputs, before);
-    case "overcloud-deploy": {
-      const scale = roleCounts(inputs);
-      return `overcloud deploy of stack ${inputs.OVERCLOUD_STACK}${inputs.OVERCLOUD_DIALECT ? `, dialect ${inputs.OVERCLOUD_DIALECT}` : ""}${scale ? ` (${scale})` : ""}`;
-    }
-    case "drain-compute":
-      return `drain compute host ${inputs.DRAIN_HOST}: disable it, ${inputs.MIGRATION_KIND}-migrate its instances to ${inputs.REMAINING_HOSTS}`;
-    case "overcloud-node-delete":
-      return `delete overcloud node(s) ${inputs.HOSTNAMES} from stack ${inputs.OVERCLOUD_STACK}`;
-    case "migrate-instance":
-      return `migrate ${inputs.INSTANCE_NAME} to ${inputs.TARGET_HOST} (${inputs.MIGRATION_KIND})`;
-    case "check-reachability":
-      return `reachability check of ${inputs.INSTANCE_NAME} (${inputs.REACHABILITY_CHECK})`;
-    default:
-      return `script step ${inputs.LABCDK_STEP ?? "(unknown)"}`;
-  }
+  return stepOf(inputs)?.describe?.(inputs, before) ?? `script step ${inputs[STEP_KIND_INPUT] ?? "(unknown)"}`;
 }
 
-/**
- * The role counts a deploy step asks for, from whichever form its dialect
- * uses: `--<role>-scale` flags, `<Role>Count` parameters, or the `count` of
- * each role in baremetal_deployment.yaml. Older plans carry DEPLOY_ARGUMENTS_JSON.
- */
-function roleCounts(inputs: Inputs): string {
-  try {
-    const commands: string[][] = inputs.COMMANDS_JSON ? JSON.parse(inputs.COMMANDS_JSON) : [JSON.parse(inputs.DEPLOY_ARGUMENTS_JSON ?? "[]")];
-    const files: Record<string, string> = JSON.parse(inputs.FILES_JSON ?? "{}");
-    const counts = commands.flatMap((args) => args.flatMap((arg, i) => (/^--.*-scale$/.test(arg) ? [`${arg.slice(2)} ${args[i + 1]}`] : [])));
-    for (const content of Object.values(files)) {
-      const data = parseYaml(content);
-      if (Array.isArray(data)) counts.push(...data.filter((r) => r?.name && r.count !== undefined).map((r) => `${r.name} ${r.count}`));
-      for (const [name, value] of Object.entries(data?.parameter_defaults ?? {})) if (/Count$/.test(name)) counts.push(`${name} ${value}`);
-    }
-    return counts.join(", ");
-  } catch {
-    return "inputs not readable";
-  }
+/** A step that runs nothing when created (it only holds a destroy script). */
+function nothingAtCreate(inputs: Inputs | undefined): boolean {
+  const step = stepOf(inputs);
+  return step !== undefined && !step.script;
 }
-
-/** Steps that destroy or disrupt something when they run. */
-const RUN_EFFECT: Readonly<Record<string, (inputs: Inputs) => string>> = {
-  "drain-compute": (inputs) => `compute host ${inputs.DRAIN_HOST} is disabled and its instances move to ${inputs.REMAINING_HOSTS} (${inputs.MIGRATION_KIND} migration)`,
-  "overcloud-node-delete": (inputs) => `overcloud node(s) ${inputs.HOSTNAMES} are deleted from stack ${inputs.OVERCLOUD_STACK} (scale-in; after the drains)`,
-};
-
-/** Steps whose destroy undoes something in the lab (their destroy script). */
-const DESTROY_EFFECT: Readonly<Record<string, (inputs: Inputs) => string>> = {
-  "unenroll-node": (inputs) => `unregister node ${inputs.NODE_NAME} from Ironic`,
-};
-
-/** Steps that run nothing when created (they only hold a destroy script). */
-const NOTHING_AT_CREATE: ReadonlySet<string> = new Set(["unenroll-node"]);
 
 /** Why a registration is replaced: the identity values (`triggers_replace`) that differ. */
 function identityChange(change: ResourceChange): string {
@@ -199,7 +128,7 @@ function describeDrift(change: ResourceChange): string | undefined {
 
 function inputsOf(values: Record<string, unknown> | null | undefined): Inputs | undefined {
   const input = values?.input;
-  return input && typeof input === "object" && "LABCDK_STEP" in input ? (input as Inputs) : undefined;
+  return input && typeof input === "object" && STEP_KIND_INPUT in input ? (input as Inputs) : undefined;
 }
 
 /** A resource as a reviewer recognizes it: its address, and its name in the cloud when it has one. */
@@ -237,18 +166,19 @@ export function summarizePlans(plans: readonly StackPlan[]): PlanSummary {
       const after = inputsOf(change.change.after);
       if (before || after) {
         if (action === "add" || action === "change" || action === "replace") {
-          if (action !== "change" && !NOTHING_AT_CREATE.has((after ?? before!).LABCDK_STEP ?? "")) {
-            steps.push(describeStep(after ?? before!, action === "replace" ? before : undefined));
-            const effect = RUN_EFFECT[(after ?? before!).LABCDK_STEP ?? ""];
-            if (effect) destructiveLines.push(`**${stack}**: ${effect(after ?? before!)}`);
+          const current = after ?? before!;
+          if (action !== "change" && !nothingAtCreate(current)) {
+            steps.push(describeStep(current, action === "replace" ? before : undefined));
+            const effect = stepOf(current)?.runEffect?.(current);
+            if (effect) destructiveLines.push(`**${stack}**: ${effect}`);
           }
-          const undo = before && action === "replace" ? DESTROY_EFFECT[before.LABCDK_STEP ?? ""] : undefined;
-          const why = NOTHING_AT_CREATE.has(before?.LABCDK_STEP ?? "") ? `it is registered again: ${identityChange(change)}` : `its step is replaced: ${describeStep(after ?? before!)}`;
-          if (undo) destructiveLines.push(`**${stack}**: ${undo(before!)} first (${why})`);
+          const undo = before && action === "replace" ? stepOf(before)?.destroyEffect?.(before) : undefined;
+          const why = nothingAtCreate(before) ? `it is registered again: ${identityChange(change)}` : `its step is replaced: ${describeStep(current)}`;
+          if (undo) destructiveLines.push(`**${stack}**: ${undo} first (${why})`);
         } else {
-          const undo = DESTROY_EFFECT[before?.LABCDK_STEP ?? ""];
-          if (undo) destructiveLines.push(`**${stack}**: ${undo(before!)}`);
-          else others.push(`- destroy ${label(change)}: its ${before?.LABCDK_STEP ?? "script"} step has nothing to undo, nothing changes in the cloud`);
+          const undo = before ? stepOf(before)?.destroyEffect?.(before) : undefined;
+          if (undo) destructiveLines.push(`**${stack}**: ${undo}`);
+          else others.push(`- destroy ${label(change)}: its ${before?.[STEP_KIND_INPUT] ?? "script"} step has nothing to undo, nothing changes in the cloud`);
         }
         continue;
       }

@@ -13,7 +13,7 @@
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { Lab } from "../lab";
+import { LabModel } from "../lab/model";
 import { projectRoot } from "../lab/project-root";
 import { sdkPython } from "./verify";
 
@@ -25,21 +25,21 @@ export interface SettleResult {
 }
 
 /** Settles every instance of the lab, one after the other, its output passed through; the result per instance. */
-export function settleLab(lab: Lab, options: { timeoutSeconds: number; env?: NodeJS.ProcessEnv }): SettleResult[] {
+export function settleLab(model: LabModel, options: { timeoutSeconds: number; env?: NodeJS.ProcessEnv }): SettleResult[] {
   const env = options.env ?? process.env;
   const python = sdkPython(env);
   if (!python) throw new Error("no Python with openstacksdk found (install python3-openstacksdk, or set LABCDK_PYTHON)");
-  return Object.entries(lab.instances).map(([name, instance]) => {
+  return model.expected.instances.map(({ name, host }) => {
     const result = spawnSync(python, [NOVA_MIGRATE], {
       stdio: "inherit",
       timeout: (options.timeoutSeconds + 120) * 1000,
       killSignal: "SIGKILL",
       env: {
         ...env,
-        OS_CLOUD: lab.clouds.overcloud,
+        OS_CLOUD: model.clouds.overcloud,
         INSTANCE_NAME: name,
-        TARGET_HOST: instance.migration?.to ?? instance.host,
-        MIGRATION_KIND: instance.migration?.kind ?? "cold",
+        TARGET_HOST: host,
+        MIGRATION_KIND: model.tenant.instances[name].migration?.kind ?? "cold",
         SETTLE_ONLY: "1",
         TIMEOUT_SECONDS: String(options.timeoutSeconds),
         PYTHONDONTWRITEBYTECODE: "1",

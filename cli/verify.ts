@@ -2,37 +2,16 @@
  * `labcdk verify`: the runbook's verification steps (Parts 1, 3, 4 and 5) as
  * one read-only report. `scripts/observe-lab.py` reads what the clouds have
  * (one JSON document, shape in its docstring); `compareLab` — a pure
- * function — compares it with what the lab file says.
+ * function — compares it with what the resolved lab expects
+ * (`LabModel.expected`, lab/model.ts).
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { Lab } from "../lab/load";
+import { capabilitiesText } from "../lab/ironic-fields";
+import { ExpectedState } from "../lab/model";
 import { projectRoot } from "../lab/project-root";
 
 export const OBSERVE_SCRIPT = path.join(projectRoot(), "scripts", "observe-lab.py");
-
-/** What the lab file says the clouds should have. */
-export interface ExpectedState {
-  readonly clouds: { readonly undercloud: string; readonly overcloud: string };
-  readonly nodes: readonly {
-    readonly name: string;
-    /** The node file's capabilities with the lab's merged over them (what the tag step sets). */
-    readonly capabilities: Readonly<Record<string, string>>;
-    /** The node file's values; only those it sets are checked. */
-    readonly properties: { readonly cpus?: number; readonly memory_mb?: number; readonly local_gb?: number; readonly cpu_arch?: string };
-  }[];
-  readonly computeHosts: readonly string[];
-  /** Heat stack on the undercloud; only when the lab deploys the overcloud. */
-  readonly heatStack?: string;
-  readonly instances: readonly {
-    readonly name: string;
-    /** Where it should be now: the migration target if it has one, else its pinned host. */
-    readonly host: string;
-    /** undefined: no floating IP wanted; address undefined: any address. */
-    readonly floatingIp?: { readonly address?: string };
-    readonly migration?: { readonly from: string; readonly to: string };
-  }[];
-}
 
 /** The document observe-lab.py prints (see its docstring). */
 export interface ObservedState {
@@ -84,28 +63,9 @@ export interface Check {
   readonly result: CheckResult;
 }
 
-export function expectedState(lab: Lab): ExpectedState {
-  return {
-    clouds: { undercloud: lab.clouds.undercloud, overcloud: lab.clouds.overcloud },
-    nodes: lab.nodes.map((node) => ({
-      name: node.name,
-      capabilities: { ...node.capabilities, ...(lab.baremetal.nodes[node.name]?.capabilities ?? {}) },
-      properties: { cpus: node.cpus, memory_mb: node.memoryMb, local_gb: node.localGb, cpu_arch: node.cpuArch },
-    })),
-    computeHosts: [...lab.overcloud.computeHosts],
-    heatStack: lab.overcloud.deploy ? lab.overcloud.stackName : undefined,
-    instances: Object.entries(lab.instances).map(([name, instance]) => ({
-      name,
-      host: instance.migration?.to ?? instance.host,
-      floatingIp: instance.floatingIp ? { address: instance.floatingIp.address } : undefined,
-      migration: instance.migration ? { from: instance.host, to: instance.migration.to } : undefined,
-    })),
-  };
-}
-
 const NODE_STATES = ["available", "active"];
 const MIGRATION_DONE = ["confirmed", "completed"];
-const capabilityText = (caps: Readonly<Record<string, string>>) => Object.entries(caps).map(([k, v]) => `${k}:${v}`).join(",") || "(none)";
+const capabilityText = (caps: Readonly<Record<string, string>>) => capabilitiesText(caps, "as given") || "(none)";
 
 /** Every check of the lab against what was observed; pure (no cloud, no I/O). */
 export function compareLab(expected: ExpectedState, observed: ObservedState): Check[] {

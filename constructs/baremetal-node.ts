@@ -1,34 +1,42 @@
 import { Annotations, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { BaremetalNodeDefinition } from "../lab/instackenv";
-import { IronicNodeSpec, ironicNodeSpec, NodeImages } from "../lab/ironic-fields";
+import { IronicNodeSpec } from "../lab/ironic-fields";
 import { ScriptStep } from "./script-step";
+import { InputsOf, UNENROLL_NODE } from "./steps";
 
 export interface BaremetalNodeProps {
-  /** The node as read from the node file (no password in it). */
-  readonly node: BaremetalNodeDefinition;
-  /** The lab's deploy images and the node's own, as Glance IDs (or URLs). */
-  readonly images: NodeImages;
-  /** Capabilities merged into `properties/capabilities` (e.g. profile:compute). @default - those of the node file */
-  readonly capabilities?: Readonly<Record<string, string>>;
   /** `OS_CLOUD` of the undercloud. */
   readonly cloud: string;
+  /**
+   * What the enrolment sets in Ironic for the node (no password): its name,
+   * driver and ports are also part of the machine's identity.
+   */
+  readonly spec: IronicNodeSpec;
+  /** The BMC's address (host, IP or URL) as the node file gives it. @default - none (a driver without a BMC) */
+  readonly bmcAddress?: string;
+  /** The BMC's port. @default - the driver's */
+  readonly bmcPort?: number;
+  /** The Redfish system id. @default - none */
+  readonly bmcSystemId?: string;
+  /** The classic driver name the node file used, mapped to `spec.driver`: a warning at synth says so. @default - none */
+  readonly classicDriver?: string;
 }
 
 /**
- * The identity of a bare-metal node: what makes it another machine. A change
- * of any of these replaces the node's registration (unregisters it, and the
- * enrolment registers it again); everything else is updated in place.
+ * The identity of a bare-metal node: what makes it another machine (name,
+ * driver, BMC, MACs). A change of any of these replaces the node's
+ * registration (unregisters it, and the enrolment registers it again);
+ * everything else is updated in place.
  */
-export function machineIdentity(cloud: string, node: BaremetalNodeDefinition): Record<string, string> {
+function machineIdentity(props: BaremetalNodeProps): InputsOf<typeof UNENROLL_NODE> {
   return {
-    OS_CLOUD: cloud,
-    NODE_NAME: node.name,
-    NODE_DRIVER: node.driver,
-    NODE_BMC_ADDRESS: node.bmcAddress ?? "",
-    NODE_BMC_PORT: node.bmcPort === undefined ? "" : String(node.bmcPort),
-    NODE_BMC_SYSTEM_ID: node.bmcSystemId ?? "",
-    NODE_MACS: node.macs.join(","),
+    OS_CLOUD: props.cloud,
+    NODE_NAME: props.spec.name,
+    NODE_DRIVER: props.spec.driver,
+    NODE_BMC_ADDRESS: props.bmcAddress ?? "",
+    NODE_BMC_PORT: props.bmcPort === undefined ? "" : String(props.bmcPort),
+    NODE_BMC_SYSTEM_ID: props.bmcSystemId ?? "",
+    NODE_MACS: props.spec.ports.map((port) => port.address).join(","),
   };
 }
 
@@ -51,18 +59,13 @@ export class BaremetalNode extends Construct {
 
   constructor(scope: Construct, id: string, props: BaremetalNodeProps) {
     super(scope, id);
-    const n = props.node;
-    if (n.classicDriver) {
-      Annotations.of(this).addWarning(`node "${n.name}": classic driver "${n.classicDriver}" is registered as the hardware type "${n.driver}" (classic drivers were removed from Ironic in Rocky)`);
+    if (props.classicDriver) {
+      Annotations.of(this).addWarning(`node "${props.spec.name}": classic driver "${props.classicDriver}" is registered as the hardware type "${props.spec.driver}" (classic drivers were removed from Ironic in Rocky)`);
     }
-    const identity = machineIdentity(props.cloud, n);
-    this.registration = new ScriptStep(this, "Machine", {
-      destroyScript: "unenroll-node.sh",
-      environment: identity,
-      replaceOn: identity,
-    });
+    const identity = machineIdentity(props);
+    this.registration = new ScriptStep(this, "Machine", { step: UNENROLL_NODE, inputs: identity });
     forgetLegacyRegistration(this);
-    this.spec = ironicNodeSpec(n, props.images, { ...n.capabilities, ...(props.capabilities ?? {}) });
+    this.spec = props.spec;
   }
 }
 

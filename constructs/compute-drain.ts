@@ -1,7 +1,8 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { MigrationKind } from "../lab/schema";
+import { MigrationKind } from "./instance-migration";
 import { ScriptStep } from "./script-step";
+import { DRAIN_COMPUTE } from "./steps";
 
 export interface ComputeDrainProps {
   /** `OS_CLOUD` of the overcloud (its Nova and Placement). */
@@ -38,16 +39,15 @@ export class ComputeDrain extends Construct {
       throw new Error(`${this.node.path}: ${props.computeHost} cannot be both drained and a remaining host`);
     }
     this.step = new ScriptStep(this, "Drain", {
-      script: "drain-compute.sh",
+      step: DRAIN_COMPUTE,
       dependsOn: props.dependsOn,
-      environment: {
+      inputs: {
         OS_CLOUD: props.cloud,
         DRAIN_HOST: props.computeHost,
         REMAINING_HOSTS: props.remainingHosts.join(","),
         MIGRATION_KIND: props.kind ?? "live",
         TIMEOUT_SECONDS: String(props.timeoutSeconds ?? 900),
       },
-      replaceOn: { OS_CLOUD: props.cloud, DRAIN_HOST: props.computeHost },
     });
   }
 }

@@ -1,7 +1,11 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { MigrationKind, ReachabilityCheck } from "../lab/schema";
 import { ScriptStep } from "./script-step";
+import { MIGRATE_INSTANCE } from "./steps";
+import { ReachabilityCheck } from "./test-instance";
+
+/** How Nova moves an instance: cold (resize-style migrate, confirmed), live, or live with its disks (block migration). */
+export type MigrationKind = "cold" | "live" | "block-live";
 
 export interface InstanceMigrationProps {
   /** `OS_CLOUD` of the overcloud. */
@@ -37,9 +41,9 @@ export class InstanceMigration extends Construct {
   constructor(scope: Construct, id: string, props: InstanceMigrationProps) {
     super(scope, id);
     this.step = new ScriptStep(this, "Migrate", {
-      script: "migrate-instance.sh",
+      step: MIGRATE_INSTANCE,
       dependsOn: props.dependsOn,
-      environment: {
+      inputs: {
         OS_CLOUD: props.cloud,
         INSTANCE_ID: props.instanceId,
         INSTANCE_NAME: props.instanceName,

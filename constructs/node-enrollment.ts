@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
-import { nodeVariableSuffix } from "../lab/instackenv";
-import { CREATE_DEFAULTS } from "../lab/ironic-fields";
+import { capabilitiesText, CREATE_DEFAULTS, nodeVariableSuffix } from "../lab/ironic-fields";
 import { BaremetalNode } from "./baremetal-node";
 import { ScriptStep } from "./script-step";
 import { StepObservation } from "./step-observation";
+import { ENROLL_NODES } from "./steps";
 
 /** Largest environment the step may hand its script (Linux allows 2 MiB for arguments and environment together). */
 const MAX_ENVIRONMENT_BYTES = 1024 * 1024;
@@ -20,17 +20,16 @@ export interface NodeEnrollmentProps {
    * neither gives. Its change re-runs nothing.
    */
   readonly nodeFile: string;
-  /** Bound of each node's introspection. @default 1800 */
-  readonly introspectionTimeoutSeconds?: number;
-  /** Longest pause between two poll rounds (they start at 1 s and double). @default 10 */
-  readonly introspectionPollSeconds?: number;
+  /** Bound of each node's introspection. */
+  readonly introspectionTimeoutSeconds: number;
+  /** Longest pause between two poll rounds (they start at 1 s and double). */
+  readonly introspectionPollSeconds: number;
   /**
    * Introspections at once on the machine that applies, shared by every
    * enrolment there (flock slots). Terraform's `-parallelism` plays no part:
    * the whole fleet is one step.
-   * @default 20 (TripleO's default)
    */
-  readonly introspectionConcurrency?: number;
+  readonly introspectionConcurrency: number;
 }
 
 /**
@@ -56,7 +55,7 @@ export class NodeEnrollment extends Construct {
   constructor(scope: Construct, id: string, props: NodeEnrollmentProps) {
     super(scope, id);
     if (props.nodes.length === 0) throw new Error(`node enrollment "${this.node.path}": needs at least one node`);
-    const specs: Record<string, string> = {};
+    const specs: Record<`LABCDK_NODE_${string}`, string> = {};
     const owners: Record<string, string> = {};
     for (const node of props.nodes) {
       const variable = specVariable(node.spec.name);
@@ -66,19 +65,16 @@ export class NodeEnrollment extends Construct {
       owners[variable] = node.spec.name;
       specs[variable] = JSON.stringify(node.spec);
     }
-    const fleet = {
+    const inputs = {
       OS_CLOUD: props.cloud,
       CREATE_DEFAULTS: JSON.stringify(CREATE_DEFAULTS),
       ...specs,
-    };
-    const environment = {
-      ...fleet,
       NODE_FILE: props.nodeFile,
-      INTROSPECTION_TIMEOUT_SECONDS: String(props.introspectionTimeoutSeconds ?? 1800),
-      INTROSPECTION_POLL_SECONDS: String(props.introspectionPollSeconds ?? 10),
-      INTROSPECTION_CONCURRENCY: String(props.introspectionConcurrency ?? 20),
+      INTROSPECTION_TIMEOUT_SECONDS: String(props.introspectionTimeoutSeconds),
+      INTROSPECTION_POLL_SECONDS: String(props.introspectionPollSeconds),
+      INTROSPECTION_CONCURRENCY: String(props.introspectionConcurrency),
     };
-    const bytes = Object.entries(environment).reduce((sum, [k, v]) => sum + Buffer.byteLength(`${k}=${v}`) + 1, 0);
+    const bytes = Object.entries(inputs).reduce((sum, [k, v]) => sum + Buffer.byteLength(`${k}=${v}`) + 1, 0);
     if (bytes > MAX_ENVIRONMENT_BYTES) {
       throw new Error(`node enrollment "${this.node.path}": ${props.nodes.length} nodes need ${bytes} bytes of environment, more than the ${MAX_ENVIRONMENT_BYTES} a script is given: split the node file into labs`);
     }
@@ -94,7 +90,7 @@ export class NodeEnrollment extends Construct {
     });
     const wanted = props.nodes.map((n) => [
       `NODE_CAPABILITIES_${nodeVariableSuffix(n.spec.name)}`,
-      Object.entries(n.spec.capabilities).map(([k, v]) => `${k}:${v}`).join(","),
+      capabilitiesText(n.spec.capabilities, "as given"),
     ]);
     this.tagged = new StepObservation(this, "Tagged", {
       check: "ironic-nodes-capabilities",
@@ -103,9 +99,8 @@ export class NodeEnrollment extends Construct {
       scripts,
     });
     this.step = new ScriptStep(this, "Enroll", {
-      script: "enroll-nodes.sh",
-      environment,
-      replaceOn: { LABCDK_STEP: "enroll-nodes", ...fleet },
+      step: ENROLL_NODES,
+      inputs,
       dependsOn: props.nodes.map((n) => n.registration),
       replaceTriggeredBy: [...props.nodes.map((n) => n.registration), this.registered, this.tagged],
     });
@@ -113,6 +108,6 @@ export class NodeEnrollment extends Construct {
 }
 
 /** `LABCDK_NODE_<NAME>`: the node name as in `LABCDK_BMC_PASSWORD_<NAME>`. */
-export function specVariable(name: string): string {
+export function specVariable(name: string): `LABCDK_NODE_${string}` {
   return `LABCDK_NODE_${nodeVariableSuffix(name)}`;
 }

@@ -1,11 +1,38 @@
+import { createHash } from "node:crypto";
 import { Annotations, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { OvercloudModel, renderDeploy, RenderedCommands, renderedEnvironment } from "./overcloud-dialects";
 import { ScriptStep } from "./script-step";
+import { OVERCLOUD_DEPLOY } from "./steps";
 
-export interface OvercloudDeployProps extends OvercloudModel {
+/**
+ * `openstack` commands and the files they read, as an overcloud step runs
+ * them: in order, in one working folder where `files` have been written
+ * first (generated file names in the commands are relative to it).
+ */
+export interface OvercloudCommands {
+  /** `openstack` argument lists (without the `openstack` itself). */
+  readonly commands: readonly (readonly string[])[];
+  /** File name (relative to the working folder) → content. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+export interface OvercloudDeployProps {
   /** `OS_CLOUD` of the undercloud (where Heat runs the overcloud stack). */
   readonly cloud: string;
+  /** Heat stack name of the overcloud. */
+  readonly stackName: string;
+  /** The TripleO dialect the commands are written in (legacy-flags, parameter-defaults, node-provision), passed to the script. */
+  readonly dialect: string;
+  /** The deploy's commands and files (a change re-runs the deploy). */
+  readonly rendered: OvercloudCommands;
+  /** Deprecated forms the commands use, shown as warnings at synth. @default - none */
+  readonly warnings?: readonly string[];
+  /**
+   * Ironic profile → nodes the deploy asks for with that profile: the script
+   * refuses a deploy that would shrink a role without a named scale-in (more
+   * active nodes of the profile than the count).
+   */
+  readonly profileCounts: Readonly<Record<string, number>>;
   /** Folder on the applying machine where generated files are written and the commands run. */
   readonly workDir: string;
   /** Upper bound of one deploy run; a change does not re-run the deploy. @default 90 */
@@ -24,44 +51,34 @@ export interface OvercloudDeployProps extends OvercloudModel {
 }
 
 /**
- * The overcloud deploy (runbook Part 2): the lab's role counts rendered in
- * its TripleO dialect, run by `overcloud-deploy.sh`, which waits (bounded)
- * for the Heat stack to reach `*_COMPLETE`. It re-runs only when the
- * rendered commands or files change.
+ * The overcloud deploy (runbook Part 2): the commands that bring the
+ * overcloud to the lab's role counts, run by `overcloud-deploy.sh`, which
+ * waits (bounded) for the Heat stack to reach `*_COMPLETE`. It re-runs only
+ * when the rendered commands or files change.
  */
 export class OvercloudDeploy extends Construct {
-  /** The commands and generated files, as they run. */
-  public readonly rendered: RenderedCommands;
   public readonly step: ScriptStep;
 
   constructor(scope: Construct, id: string, props: OvercloudDeployProps) {
     super(scope, id);
-    this.rendered = renderDeploy(props);
-    for (const warning of this.rendered.warnings) Annotations.of(this).addWarning(warning);
-
-    // Profile → count: the script refuses a deploy that would shrink a role
-    // without a named scale-in (more active nodes of the profile than the count).
-    const profileCounts: Record<string, number> = {};
-    for (const role of Object.values(props.roles)) profileCounts[role.profile] = (profileCounts[role.profile] ?? 0) + role.count;
-
-    const rendered = renderedEnvironment(this.rendered);
+    for (const warning of props.warnings ?? []) Annotations.of(this).addWarning(warning);
+    const rendered = renderedEnvironment(props.rendered);
     const hosts = props.computeHosts ?? [];
     if (hosts.length > 0 && !props.overcloudCloud) {
       throw new Error(`overcloud deploy "${this.node.path}": computeHosts are observed in the overcloud, so overcloudCloud is required`);
     }
     this.step = new ScriptStep(this, "Deploy", {
-      script: "overcloud-deploy.sh",
+      step: OVERCLOUD_DEPLOY,
       dependsOn: props.dependsOn,
-      environment: {
+      inputs: {
         OS_CLOUD: props.cloud,
         OVERCLOUD_STACK: props.stackName,
         OVERCLOUD_DIALECT: props.dialect,
         WORK_DIR: props.workDir,
         ...rendered,
-        PROFILE_COUNTS_JSON: JSON.stringify(profileCounts),
+        PROFILE_COUNTS_JSON: JSON.stringify(props.profileCounts),
         DEPLOY_TIMEOUT_MINUTES: String(props.timeoutMinutes ?? 90),
       },
-      replaceOn: { OS_CLOUD: props.cloud, OVERCLOUD_STACK: props.stackName, RENDERED_SHA256: rendered.RENDERED_SHA256 },
       observe:
         hosts.length > 0
           ? {
@@ -72,4 +89,20 @@ export class OvercloudDeploy extends Construct {
           : undefined,
     });
   }
+}
+
+/**
+ * An overcloud step's script inputs: the commands, the files, and their
+ * fingerprint (what re-runs the step).
+ */
+export function renderedEnvironment(rendered: OvercloudCommands): { COMMANDS_JSON: string; FILES_JSON: string; RENDERED_SHA256: string } {
+  return { COMMANDS_JSON: JSON.stringify(rendered.commands), FILES_JSON: JSON.stringify(rendered.files), RENDERED_SHA256: renderedFingerprint(rendered) };
+}
+
+/**
+ * SHA-256 of the commands and files: what re-runs a step. Only these two
+ * count (warnings, say, change nothing that runs).
+ */
+export function renderedFingerprint(rendered: OvercloudCommands): string {
+  return createHash("sha256").update(JSON.stringify({ commands: rendered.commands, files: rendered.files })).digest("hex");
 }

@@ -1,11 +1,20 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { OvercloudModel, RenderedCommands, renderedEnvironment, renderNodeDelete } from "./overcloud-dialects";
+import { OvercloudCommands, renderedEnvironment } from "./overcloud-deploy";
 import { ScriptStep } from "./script-step";
+import { OVERCLOUD_NODE_DELETE } from "./steps";
 
-export interface OvercloudNodeDeleteProps extends OvercloudModel {
+export interface OvercloudNodeDeleteProps {
   /** `OS_CLOUD` of the undercloud. */
   readonly cloud: string;
+  /** Heat stack name of the overcloud. */
+  readonly stackName: string;
+  /** The TripleO dialect the commands are written in, passed to the script. */
+  readonly dialect: string;
+  /** Overcloud server names of the nodes that leave (the script skips those already gone). At least one. */
+  readonly hostnames: readonly string[];
+  /** The `overcloud node delete` commands and the files they read. */
+  readonly rendered: OvercloudCommands;
   /** Folder on the applying machine where generated files are written and the commands run. */
   readonly workDir: string;
   /** Bound of the delete. @default 60 */
@@ -15,27 +24,24 @@ export interface OvercloudNodeDeleteProps extends OvercloudModel {
 }
 
 /**
- * Scale-in, second step: `overcloud node delete` of the nodes the roles
- * remove (`overcloud.roles.<role>.remove`), with the flags the dialect needs,
+ * Scale-in, second step: `overcloud node delete` of the nodes that leave,
  * run by `overcloud-node-delete.sh`. Nodes already gone are skipped, so a
- * re-run converges. Create one only when a role removes a node.
+ * re-run converges.
  */
 export class OvercloudNodeDelete extends Construct {
   /** Hostnames that leave. */
   public readonly hostnames: readonly string[];
-  public readonly rendered: RenderedCommands;
   public readonly step: ScriptStep;
 
   constructor(scope: Construct, id: string, props: OvercloudNodeDeleteProps) {
     super(scope, id);
-    this.hostnames = Object.values(props.roles).flatMap((role) => role.remove.map((node) => node.hostname));
-    if (this.hostnames.length === 0) throw new Error(`${this.node.path}: no role removes a node; there is nothing to delete`);
-    this.rendered = renderNodeDelete(props);
-    const rendered = renderedEnvironment(this.rendered);
+    if (props.hostnames.length === 0) throw new Error(`${this.node.path}: hostnames is empty; there is nothing to delete`);
+    this.hostnames = props.hostnames;
+    const rendered = renderedEnvironment(props.rendered);
     this.step = new ScriptStep(this, "Delete", {
-      script: "overcloud-node-delete.sh",
+      step: OVERCLOUD_NODE_DELETE,
       dependsOn: props.dependsOn,
-      environment: {
+      inputs: {
         OS_CLOUD: props.cloud,
         OVERCLOUD_STACK: props.stackName,
         OVERCLOUD_DIALECT: props.dialect,
@@ -44,7 +50,6 @@ export class OvercloudNodeDelete extends Construct {
         ...rendered,
         DELETE_TIMEOUT_MINUTES: String(props.timeoutMinutes ?? 60),
       },
-      replaceOn: { OS_CLOUD: props.cloud, OVERCLOUD_STACK: props.stackName, RENDERED_SHA256: rendered.RENDERED_SHA256 },
     });
   }
 }

@@ -3,42 +3,26 @@ import { AssetType, ITerraformDependable, TerraformAsset, TerraformResource, Ter
 import { Construct } from "constructs";
 import { projectRoot } from "../lab/project-root";
 import { StepObservation, StepObservationProps } from "./step-observation";
+import { isIdentityInput, STEP_KIND_INPUT, StepDeclaration, StepInputs } from "./steps";
 
 /** Id of the per-stack asset that carries scripts/ into the synthesized output. */
 const SCRIPTS_ASSET_ID = "Scripts";
 
-export interface ScriptStepProps {
+export interface ScriptStepProps<Required extends string = string, Optional extends string = never> {
   /**
-   * File name of the script in `scripts/` run when the step is created.
-   * @default - nothing runs at create: a step that only undoes (`destroyScript` required)
+   * What kind of step this is (constructs/steps.ts): its kind, its scripts,
+   * which inputs are its identity and which change in place.
    */
-  readonly script?: string;
+  readonly step: StepDeclaration<Required, Optional>;
   /**
-   * The script's inputs, passed as environment variables and stored in the
-   * resource's `input` (so a destroy-time script reads them from `self`).
-   * Never put a secret here: it is written to the synthesized JSON and state.
-   * A change to any value re-runs the step.
+   * The script's inputs, passed as environment variables with `LABCDK_STEP`
+   * (the step's kind) first, and stored in the resource's `input` (so a
+   * destroy-time script reads them from `self`). Never put a secret here:
+   * it is written to the synthesized JSON and state. A change of an input
+   * of the step's identity runs the step again; the others are updated in
+   * place and reach the script at its next run.
    */
-  readonly environment: Readonly<Record<string, string>>;
-  /**
-   * Script in `scripts/` run when the step is destroyed (or replaced, before
-   * the new one runs). It sees the same environment, read from `self.input`.
-   * @default - nothing runs at destroy
-   */
-  readonly destroyScript?: string;
-  /**
-   * Values that re-run the step when they change, without being passed to
-   * the script (e.g. a hash of generated files).
-   * @default - only `environment` re-runs the step
-   */
-  readonly triggers?: Readonly<Record<string, string>>;
-  /**
-   * The values whose change re-runs the step, instead of `environment` and
-   * `triggers`: for steps with inputs that must not re-run them (a timeout).
-   * Inputs left out still reach the script and are updated in place.
-   * @default - `environment` and `triggers`
-   */
-  readonly replaceOn?: Readonly<Record<string, string>>;
+  readonly inputs: StepInputs<Required, Optional>;
   /**
    * Folder the scripts come from; it travels with the stack as one asset.
    * Every step of a stack must use the same folder.
@@ -71,12 +55,12 @@ export type ScriptStepObservation = Pick<StepObservationProps, "check" | "inputs
  *
  * - The scripts travel with the synthesized stack (one asset per stack), so
  *   `cdktf.out/stacks/<stack>` can be applied on another machine.
- * - Inputs reach the script only through `environment`; destroy-time scripts
+ * - Inputs reach the script only through its environment; destroy-time scripts
  *   reference only `self`.
  * - A failing script taints the resource, so the next apply runs it again;
  *   scripts are idempotent, so a re-run converges.
  */
-export class ScriptStep extends Construct implements ITerraformDependable {
+export class ScriptStep<Required extends string = string, Optional extends string = never> extends Construct implements ITerraformDependable {
   /** The folder each stack's scripts asset was made from. */
   private static readonly assetDirs = new WeakMap<TerraformAsset, string>();
 
@@ -85,9 +69,10 @@ export class ScriptStep extends Construct implements ITerraformDependable {
   /** What the step brings about, observed at refresh (when `observe` is given). */
   public readonly observation?: StepObservation;
 
-  constructor(scope: Construct, id: string, props: ScriptStepProps) {
+  constructor(scope: Construct, id: string, props: ScriptStepProps<Required, Optional>) {
     super(scope, id);
-    for (const [name, value] of Object.entries(props.environment)) {
+    const inputs: Readonly<Record<string, string | undefined>> = props.inputs;
+    for (const [name, value] of Object.entries(inputs)) {
       if (!/^[A-Z][A-Z0-9_]*$/.test(name)) {
         throw new Error(`script step "${this.node.path}": environment variable name "${name}" must be upper-case letters, digits and "_"`);
       }
@@ -95,11 +80,12 @@ export class ScriptStep extends Construct implements ITerraformDependable {
         throw new Error(`script step "${this.node.path}": environment variable ${name} must be a string (got ${typeof value})`);
       }
     }
-    const kind = props.script ?? props.destroyScript;
-    if (!kind) throw new Error(`script step "${this.node.path}": needs a script, a destroyScript or both`);
+    const { step } = props;
+    if (!step.script && !step.destroyScript) throw new Error(`script step "${this.node.path}": step kind "${step.kind}" declares no script and no destroyScript`);
     const scripts = ScriptStep.scriptsAsset(this, props.scriptsDir);
     // The step's kind, for people and tools reading a plan (labcdk plan-summary).
-    const environment = { LABCDK_STEP: kind.replace(/\.sh$/, ""), ...props.environment };
+    const environment = { [STEP_KIND_INPUT]: step.kind, ...(inputs as Record<string, string>) };
+    const identity = Object.fromEntries(Object.entries(environment).filter(([name]) => isIdentityInput(step.identity, name)));
     const commandFor = (script: string) => `bash "\${path.module}/${scripts.path}/${script}"`;
 
     // cdktf's DataResource would do, but it runs `terraform version` at synth for
@@ -115,18 +101,18 @@ export class ScriptStep extends Construct implements ITerraformDependable {
     }
     const triggeredBy = [...(this.observation ? [this.observation] : []), ...(props.replaceTriggeredBy ?? [])];
     if (triggeredBy.length > 0) {
-      this.resource.addOverride("lifecycle.replace_triggered_by", triggeredBy.map((t) => (t instanceof ScriptStep ? t.address : t.stateReference)));
+      this.resource.addOverride("lifecycle.replace_triggered_by", triggeredBy.map((t) => (t instanceof StepObservation ? t.stateReference : t.address)));
     }
     this.resource.addOverride("input", environment);
-    this.resource.addOverride("triggers_replace", props.replaceOn ?? { ...environment, ...(props.triggers ?? {}) });
+    this.resource.addOverride("triggers_replace", identity);
     this.resource.addOverride("provisioner", [
-      ...(props.script ? [{ "local-exec": { command: commandFor(props.script), environment } }] : []),
-      ...(props.destroyScript
+      ...(step.script ? [{ "local-exec": { command: commandFor(step.script), environment } }] : []),
+      ...(step.destroyScript
         ? [
             {
               "local-exec": {
                 when: "destroy",
-                command: commandFor(props.destroyScript),
+                command: commandFor(step.destroyScript),
                 // The whole stored input, not a list of names: a resource created by an
                 // older version (other variable names) still destroys cleanly.
                 environment: "${self.input}",

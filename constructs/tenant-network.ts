@@ -66,7 +66,7 @@ export class TenantNetwork extends Construct {
         adminStateUp: true,
       });
       const subnet = (id: string, s: SubnetProps) => {
-        const version = ipVersion(s.cidr);
+        const version = ipVersion(props.name, s.cidr);
         return new NetworkingSubnetV2(this, id, {
           name: s.name,
           networkId: network.id,
@@ -94,9 +94,9 @@ export class TenantNetwork extends Construct {
   }
 }
 
-/** 4 or 6, from the range (the lab loader has refused anything that is not one). */
-function ipVersion(cidr: string): 4 | 6 {
+/** 4 or 6, from the range (a lab file's ranges are checked by the loader first; this guards the construct used on its own). */
+function ipVersion(network: string, cidr: string): 4 | 6 {
   const parsed = parseCidr(cidr);
-  if (typeof parsed === "string") throw new Error(`cidr ${cidr} ${parsed}`);
+  if (typeof parsed === "string") throw new Error(`network "${network}": cidr ${cidr} ${parsed}`);
   return parsed.version;
 }

@@ -5,9 +5,12 @@ import { DataOpenstackNetworkingFloatingipV2 } from "../.gen/providers/openstack
 import { NetworkingFloatingipAssociateV2 } from "../.gen/providers/openstack/networking-floatingip-associate-v2";
 import { NetworkingFloatingipV2 } from "../.gen/providers/openstack/networking-floatingip-v2";
 import { NetworkingPortV2 } from "../.gen/providers/openstack/networking-port-v2";
-import { ReachabilityCheck } from "../lab/schema";
 import { ScriptStep } from "./script-step";
+import { CHECK_REACHABILITY } from "./steps";
 import { TenantNetwork } from "./tenant-network";
+
+/** How to check that an instance answers on its floating IP: ping it, ask the API only (no packet sent), or not at all. */
+export type ReachabilityCheck = "ping" | "api" | "none";
 
 export interface TestInstanceProps {
   /** Server name, e.g. `lab_test-nodes`. */
@@ -109,9 +112,9 @@ export class TestInstance extends Construct {
       const check = props.reachabilityCheck ?? "ping";
       if (check !== "none") {
         this.ready = new ScriptStep(this, "Reachability", {
-          script: "check-reachability.sh",
+          step: CHECK_REACHABILITY,
           dependsOn: [association],
-          environment: { OS_CLOUD: props.cloud, INSTANCE_ID: this.instance.id, INSTANCE_NAME: props.name, FLOATING_IP: address, REACHABILITY_CHECK: check },
+          inputs: { OS_CLOUD: props.cloud, INSTANCE_ID: this.instance.id, INSTANCE_NAME: props.name, FLOATING_IP: address, REACHABILITY_CHECK: check },
         });
       }
       new TerraformOutput(this, "FloatingIpAddress", { value: address, description: `floating IP of ${props.name}` });

@@ -3,3 +3,4 @@ export * from "./instackenv";
 export * from "./load";
 export * from "./schema";
 export * from "./project-root";
+export * from "./model";

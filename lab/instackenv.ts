@@ -12,6 +12,7 @@ import { z } from "zod";
 import { parseAddress } from "./addresses";
 import { LabInputError, shown } from "./errors";
 import { parseJsonText, readInputText, withDepthGuard } from "./input-file";
+import { nodeVariableSuffix } from "./ironic-fields";
 import { SAFE_NAME } from "./schema";
 
 /** Classic driver names and the hardware types that replaced them (as later TripleO mapped them). */
@@ -164,14 +165,6 @@ export interface BaremetalNodeDefinition {
   readonly kernelImage?: string;
   /** `ramdisk_id`: the node's own deploy and rescue ramdisk (Glance name or ID, or a URL). */
   readonly ramdiskImage?: string;
-}
-
-/**
- * A node name as it appears in environment-variable names
- * (`LABCDK_BMC_PASSWORD_<NAME>`, `LABCDK_NODE_<NAME>`): upper-cased, other characters as `_`.
- */
-export function nodeVariableSuffix(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 }
 
 /** Parses `key:value,key:value` capability strings; undefined when malformed. */

@@ -10,7 +10,7 @@
  * No password here: `passwordFields` names the driver_info keys the script
  * fills at apply time.
  */
-import { BaremetalNodeDefinition } from "./instackenv";
+import type { BaremetalNodeDefinition } from "./instackenv";
 
 /** A node as Ironic gets it (field names are Ironic's). */
 export interface IronicNodeSpec {
@@ -47,6 +47,14 @@ export interface NodeImages {
   readonly nodeRamdisk?: string;
 }
 
+/**
+ * A node name as it appears in environment-variable names
+ * (`LABCDK_BMC_PASSWORD_<NAME>`, `LABCDK_NODE_<NAME>`): upper-cased, other characters as `_`.
+ */
+export function nodeVariableSuffix(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+}
+
 /** TripleO's defaults, set only when a node or a port is created: resource_class, a port's physical_network. */
 export const CREATE_DEFAULTS = { resource_class: "baremetal", physical_network: "ctlplane" } as const;
 
@@ -81,12 +89,14 @@ export function isImageName(reference: string): boolean {
   return !uuid.test(reference) && !url.test(reference);
 }
 
-/** Capabilities as Ironic's `key:value,...` text, sorted by key (as TripleO writes them). */
-export function capabilitiesText(capabilities: Readonly<Record<string, string>>): string {
-  return Object.keys(capabilities)
-    .sort()
-    .map((key) => `${key}:${capabilities[key]}`)
-    .join(",");
+/**
+ * Capabilities as Ironic's `key:value,...` text: sorted by key, as TripleO
+ * writes them, or in the order given (what the tag observation and verify
+ * show).
+ */
+export function capabilitiesText(capabilities: Readonly<Record<string, string>>, order: "by key" | "as given" = "by key"): string {
+  const keys = Object.keys(capabilities);
+  return (order === "by key" ? keys.sort() : keys).map((key) => `${key}:${capabilities[key]}`).join(",");
 }
 
 /**

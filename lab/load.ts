@@ -10,6 +10,7 @@ import { LabInputError, shown, valueAt } from "./errors";
 import { readInputText, withDepthGuard } from "./input-file";
 import { BaremetalNodeDefinition, loadNodeFile } from "./instackenv";
 import { networkChecks, Problem } from "./network-checks";
+import { roleCoverage } from "./model";
 import { projectRoot } from "./project-root";
 import { LabFile, LabSchema, LEGACY_ROLE_FLAGS } from "./schema";
 
@@ -116,7 +117,7 @@ function loadLabUnguarded(file: string): Lab {
 
   // A node file that did not load has its own problems listed; counting its nodes would only repeat them.
   if (nodeFileLoaded) {
-    for (const [keyPath, message] of roleCoverage(lab, nodes)) problems.push(`${where(keyPath)}: ${keyPath.join(".")}: ${message}`);
+    for (const [keyPath, message] of roleCoverageProblems(lab, nodes)) problems.push(`${where(keyPath)}: ${keyPath.join(".")}: ${message}`);
   }
 
   if (problems.length > 0) throw new LabInputError(file, problems);
@@ -124,27 +125,24 @@ function loadLabUnguarded(file: string): Lab {
 }
 
 /**
- * Every role count is covered by Ironic nodes tagged with the role's profile:
- * the node file's (profile from baremetal.nodes.<name>.capabilities, else
- * from the file) plus baremetal.existingNodes. A deploy asking for more nodes
- * than that would fail after an hour of Heat with "No valid host".
+ * Every role count is covered by Ironic nodes tagged with the role's profile
+ * (`roleCoverage`: the node file's nodes by their effective capabilities,
+ * plus baremetal.existingNodes). A deploy asking for more nodes than that
+ * would fail after an hour of Heat with "No valid host".
  */
-function roleCoverage(lab: LabFile, nodes: readonly BaremetalNodeDefinition[]): Problem[] {
+function roleCoverageProblems(lab: LabFile, nodes: readonly BaremetalNodeDefinition[]): Problem[] {
   if (!lab.overcloud.deploy) return [];
   const problems: Problem[] = [];
-  const profileOf = new Map<string, string | undefined>();
-  for (const node of nodes) profileOf.set(node.name, lab.baremetal.nodes[node.name]?.capabilities.profile ?? node.capabilities.profile);
-  for (const [name, existing] of Object.entries(lab.baremetal.existingNodes)) {
-    if (profileOf.has(name)) problems.push([["baremetal", "existingNodes", name], `is also a node of ${lab.baremetal.nodeFile}; list a node in one place only`]);
-    else profileOf.set(name, existing.profile);
+  const inNodeFile = new Set(nodes.map((node) => node.name));
+  for (const name of Object.keys(lab.baremetal.existingNodes)) {
+    if (inNodeFile.has(name)) problems.push([["baremetal", "existingNodes", name], `is also a node of ${lab.baremetal.nodeFile}; list a node in one place only`]);
   }
-  for (const [role, settings] of Object.entries(lab.overcloud.roles)) {
-    const tagged = [...profileOf].filter(([, profile]) => profile === settings.profile).map(([name]) => name);
-    if (tagged.length < settings.count) {
+  for (const { role, profile, count, tagged } of roleCoverage(lab, nodes)) {
+    if (tagged.length < count) {
       problems.push([
         ["overcloud", "roles", role, "count"],
-        `${role} needs ${settings.count} node(s) tagged profile:${settings.profile} but the lab has ${tagged.length}${tagged.length ? ` (${tagged.join(", ")})` : ""}: ` +
-          `${settings.count - tagged.length} short. Tag more nodes (baremetal.nodes.<name>.capabilities.profile), list nodes registered elsewhere in baremetal.existingNodes, or lower the count`,
+        `${role} needs ${count} node(s) tagged profile:${profile} but the lab has ${tagged.length}${tagged.length ? ` (${tagged.join(", ")})` : ""}: ` +
+          `${count - tagged.length} short. Tag more nodes (baremetal.nodes.<name>.capabilities.profile), list nodes registered elsewhere in baremetal.existingNodes, or lower the count`,
       ]);
     }
   }

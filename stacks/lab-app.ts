@@ -1,5 +1,6 @@
 import { App, AppConfig } from "cdktf";
 import { Lab } from "../lab/load";
+import { resolveLab } from "../lab/model";
 import { OvercloudStack } from "./overcloud-stack";
 import { installProviderLock } from "./provider-lock";
 import { useStateBackend } from "./state-backend";
@@ -28,8 +29,9 @@ class LockedApp extends App {
  */
 export function labApp(lab: Lab, config: AppConfig = {}): LabApp {
   const app = new LockedApp({ stackTraces: false, ...config });
-  const undercloud = new UndercloudStack(app, `${lab.name}-undercloud`, { lab });
-  const overcloud = new OvercloudStack(app, `${lab.name}-overcloud`, { lab });
-  for (const stack of [undercloud, overcloud]) useStateBackend(stack, lab.state);
+  const model = resolveLab(lab);
+  const undercloud = new UndercloudStack(app, `${model.name}-undercloud`, { model });
+  const overcloud = new OvercloudStack(app, `${model.name}-overcloud`, { model });
+  for (const stack of [undercloud, overcloud]) useStateBackend(stack, model.state);
   return { app, undercloud, overcloud };
 }

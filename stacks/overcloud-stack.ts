@@ -7,10 +7,11 @@ import { LabRouter } from "../constructs/lab-router";
 import { SecurityRules } from "../constructs/security-rules";
 import { TenantNetwork } from "../constructs/tenant-network";
 import { TestInstance } from "../constructs/test-instance";
-import { Lab } from "../lab/load";
+import { LabModel } from "../lab/model";
 
 export interface OvercloudStackProps {
-  readonly lab: Lab;
+  /** The lab, resolved (`resolveLab`). */
+  readonly model: LabModel;
 }
 
 /**
@@ -23,11 +24,11 @@ export class OvercloudStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: OvercloudStackProps) {
     super(scope, id);
-    const { lab } = props;
-    new OpenstackProvider(this, "openstack", { cloud: lab.clouds.overcloud });
+    const { clouds, tenant } = props.model;
+    new OpenstackProvider(this, "openstack", { cloud: clouds.overcloud });
 
     const networks: Record<string, TenantNetwork> = {};
-    for (const [name, net] of Object.entries(lab.networks)) {
+    for (const [name, net] of Object.entries(tenant.networks)) {
       networks[name] = new TenantNetwork(this, `Network-${name}`, {
         name,
         subnetName: net.subnet,
@@ -41,7 +42,7 @@ export class OvercloudStack extends TerraformStack {
     }
     this.networks = networks;
 
-    for (const [name, router] of Object.entries(lab.routers)) {
+    for (const [name, router] of Object.entries(tenant.routers)) {
       new LabRouter(this, `Router-${name}`, {
         name,
         externalNetwork: networks[router.externalNetwork],
@@ -50,15 +51,15 @@ export class OvercloudStack extends TerraformStack {
     }
 
     const rules = new SecurityRules(this, "SecurityRules", {
-      groupName: lab.securityGroup.name,
-      allowIcmp: lab.securityGroup.allowIcmp,
-      allowSsh: lab.securityGroup.allowSsh,
+      groupName: tenant.securityGroup.name,
+      allowIcmp: tenant.securityGroup.allowIcmp,
+      allowSsh: tenant.securityGroup.allowSsh,
     });
 
     // Flavor name → what instances use: the created flavor's name attribute
     // (an implicit dependency), or the plain name of an existing flavor.
     const flavorNames: Record<string, string> = {};
-    for (const [name, flavor] of Object.entries(lab.flavors)) {
+    for (const [name, flavor] of Object.entries(tenant.flavors)) {
       if (!flavor.create) continue;
       flavorNames[name] = new ComputeFlavorV2(this, `Flavor-${name}`, {
         name,
@@ -72,7 +73,7 @@ export class OvercloudStack extends TerraformStack {
     }
 
     const instances: Record<string, TestInstance> = {};
-    for (const [name, spec] of Object.entries(lab.instances)) {
+    for (const [name, spec] of Object.entries(tenant.instances)) {
       const instance = new TestInstance(this, `Instance-${name}`, {
         name,
         imageName: spec.image,
@@ -84,12 +85,12 @@ export class OvercloudStack extends TerraformStack {
         floatingIpPool: spec.floatingIp ? networks[spec.floatingIp.pool] : undefined,
         floatingIpAddress: spec.floatingIp?.address,
         reachabilityCheck: spec.reachabilityCheck,
-        cloud: lab.clouds.overcloud,
+        cloud: clouds.overcloud,
       });
       instances[name] = instance;
       if (spec.migration) {
         new InstanceMigration(this, `Migration-${name}`, {
-          cloud: lab.clouds.overcloud,
+          cloud: clouds.overcloud,
           instanceId: instance.instance.id,
           instanceName: name,
           targetHost: spec.migration.to,

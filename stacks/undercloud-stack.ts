@@ -7,14 +7,13 @@ import { BaremetalNode } from "../constructs/baremetal-node";
 import { ComputeDrain } from "../constructs/compute-drain";
 import { NodeEnrollment } from "../constructs/node-enrollment";
 import { OvercloudDeploy } from "../constructs/overcloud-deploy";
-import { OvercloudModel } from "../constructs/overcloud-dialects";
 import { OvercloudNodeDelete } from "../constructs/overcloud-node-delete";
-import { isImageName } from "../lab/ironic-fields";
-import { Lab } from "../lab/load";
+import { enrolmentSpec, ImageReference, LabModel } from "../lab/model";
 import { projectRoot } from "../lab/project-root";
 
 export interface UndercloudStackProps {
-  readonly lab: Lab;
+  /** The lab, resolved (`resolveLab`). */
+  readonly model: LabModel;
 }
 
 /**
@@ -38,84 +37,85 @@ export class UndercloudStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: UndercloudStackProps) {
     super(scope, id);
-    const { lab } = props;
-    new OpenstackProvider(this, "openstack", { cloud: lab.clouds.undercloud });
+    const { model } = props;
+    const { baremetal, clouds } = model;
+    new OpenstackProvider(this, "openstack", { cloud: clouds.undercloud });
 
-    const kernel = new DataOpenstackImagesImageV2(this, "DeployKernel", { name: lab.baremetal.deployKernelImage, mostRecent: true });
-    const ramdisk = new DataOpenstackImagesImageV2(this, "DeployRamdisk", { name: lab.baremetal.deployRamdiskImage, mostRecent: true });
+    const kernel = new DataOpenstackImagesImageV2(this, "DeployKernel", { name: baremetal.deployKernelImage, mostRecent: true });
+    const ramdisk = new DataOpenstackImagesImageV2(this, "DeployRamdisk", { name: baremetal.deployRamdiskImage, mostRecent: true });
     // A node's own kernel_id / ramdisk_id that names a Glance image is looked up like the lab's
     // (one data source per name); an ID or a URL goes to Ironic as written.
     const imageIds = new Map<string, string>();
-    const imageId = (reference: string | undefined): string | undefined => {
-      if (reference === undefined || !isImageName(reference)) return reference;
-      if (!imageIds.has(reference)) {
+    const imageId = (image: ImageReference | undefined): string | undefined => {
+      if (image === undefined || !image.lookUp) return image?.reference;
+      if (!imageIds.has(image.reference)) {
         // A construct id takes no "/", and a Glance name may hold anything.
-        const id = `NodeImage-${reference.replace(/[^A-Za-z0-9_.-]/g, "_")}`;
+        const id = `NodeImage-${image.reference.replace(/[^A-Za-z0-9_.-]/g, "_")}`;
         const unique = this.node.tryFindChild(id) ? `${id}-${imageIds.size}` : id;
-        imageIds.set(reference, new DataOpenstackImagesImageV2(this, unique, { name: reference, mostRecent: true }).id);
+        imageIds.set(image.reference, new DataOpenstackImagesImageV2(this, unique, { name: image.reference, mostRecent: true }).id);
       }
-      return imageIds.get(reference);
+      return imageIds.get(image.reference);
     };
 
     const nodes: Record<string, BaremetalNode> = {};
-    for (const node of lab.nodes) {
+    for (const node of baremetal.nodes) {
+      const { definition } = node;
       // Id from the node name, never its position: removing one node leaves the others alone.
       nodes[node.name] = new BaremetalNode(this, `Node-${node.name}`, {
-        cloud: lab.clouds.undercloud,
-        node,
-        images: { deployKernel: kernel.id, deployRamdisk: ramdisk.id, nodeKernel: imageId(node.kernelImage), nodeRamdisk: imageId(node.ramdiskImage) },
-        capabilities: lab.baremetal.nodes[node.name]?.capabilities,
+        cloud: clouds.undercloud,
+        spec: enrolmentSpec(node, { deployKernel: kernel.id, deployRamdisk: ramdisk.id, nodeKernel: imageId(node.kernelImage), nodeRamdisk: imageId(node.ramdiskImage) }),
+        bmcAddress: definition.bmcAddress,
+        bmcPort: definition.bmcPort,
+        bmcSystemId: definition.bmcSystemId,
+        classicDriver: definition.classicDriver,
       });
     }
     this.nodes = nodes;
     this.enrollment = new NodeEnrollment(this, "Nodes", {
-      cloud: lab.clouds.undercloud,
+      cloud: clouds.undercloud,
       // Relative to the project folder, so that the output holds no path of this machine.
-      nodeFile: path.relative(projectRoot(), lab.nodeFile),
+      nodeFile: path.relative(projectRoot(), baremetal.nodeFile),
       nodes: Object.values(nodes),
-      introspectionTimeoutSeconds: lab.baremetal.introspectionTimeoutSeconds,
-      introspectionPollSeconds: lab.baremetal.introspectionPollSeconds,
-      introspectionConcurrency: lab.baremetal.introspectionConcurrency,
+      introspectionTimeoutSeconds: baremetal.introspection.timeoutSeconds,
+      introspectionPollSeconds: baremetal.introspection.pollSeconds,
+      introspectionConcurrency: baremetal.introspection.concurrency,
     });
 
-    if (!lab.overcloud.deploy) return;
-    const overcloud = lab.overcloud;
-    const model: OvercloudModel = {
-      dialect: overcloud.dialect,
-      stackName: overcloud.stackName,
-      templatesDir: overcloud.templatesDir,
-      roles: overcloud.roles,
-      neutronTunnelTypes: overcloud.neutronTunnelTypes,
-      neutronNetworkType: overcloud.neutronNetworkType,
-      environmentFiles: overcloud.environmentFiles,
-    };
-    const removed = Object.values(overcloud.roles).flatMap((role) => role.remove);
+    const overcloud = model.overcloud;
+    if (!overcloud.run) return;
+    const { scaleIn, deploy } = overcloud.run;
     const drains: Record<string, ComputeDrain> = {};
-    for (const node of removed) {
-      if (!node.computeHost) continue;
-      drains[node.computeHost] = new ComputeDrain(this, `Drain-${node.hostname}`, {
-        cloud: lab.clouds.overcloud,
-        computeHost: node.computeHost,
-        remainingHosts: overcloud.computeHosts,
-        kind: overcloud.drainMigrationKind,
+    for (const drain of scaleIn?.drains ?? []) {
+      drains[drain.computeHost] = new ComputeDrain(this, `Drain-${drain.hostname}`, {
+        cloud: clouds.overcloud,
+        computeHost: drain.computeHost,
+        remainingHosts: drain.remainingHosts,
+        kind: drain.migrationKind,
       });
     }
     this.drains = drains;
-    if (removed.length > 0) {
+    if (scaleIn) {
       this.nodeDelete = new OvercloudNodeDelete(this, "OvercloudScaleIn", {
-        ...model,
-        cloud: lab.clouds.undercloud,
+        cloud: clouds.undercloud,
+        stackName: overcloud.stackName,
+        dialect: overcloud.dialect,
+        hostnames: scaleIn.removed.map((node) => node.hostname),
+        rendered: scaleIn.nodeDelete,
         workDir: overcloud.workDir,
         dependsOn: Object.values(drains).map((d) => d.step),
       });
     }
     this.deploy = new OvercloudDeploy(this, "Overcloud", {
-      ...model,
-      cloud: lab.clouds.undercloud,
+      cloud: clouds.undercloud,
+      stackName: overcloud.stackName,
+      dialect: overcloud.dialect,
+      rendered: deploy.rendered,
+      warnings: deploy.rendered.warnings,
+      profileCounts: deploy.profileCounts,
       workDir: overcloud.workDir,
-      timeoutMinutes: overcloud.deployTimeoutMinutes,
+      timeoutMinutes: deploy.timeoutMinutes,
       computeHosts: overcloud.computeHosts,
-      overcloudCloud: lab.clouds.overcloud,
+      overcloudCloud: clouds.overcloud,
       dependsOn: [this.enrollment.step, ...(this.nodeDelete ? [this.nodeDelete.step] : [])],
     });
   }

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import { writeGeneratedLab } from "../../bench/generate-lab";
-import { loadLab } from "../../lab";
+import { loadLab, resolveLab } from "../../lab";
 import { OvercloudStack } from "../../stacks/overcloud-stack";
 import { UndercloudStack } from "../../stacks/undercloud-stack";
 
@@ -16,8 +16,8 @@ test("the synth benchmark's generated lab loads and synthesizes: every node its 
   const lab = loadLab(writeGeneratedLab(dir, 12, 3));
   expect(lab.nodes).toHaveLength(12);
   const app = Testing.app();
-  const undercloud = JSON.parse(Testing.synth(new UndercloudStack(app, "u", { lab })));
-  const overcloud = JSON.parse(Testing.synth(new OvercloudStack(app, "o", { lab })));
+  const undercloud = JSON.parse(Testing.synth(new UndercloudStack(app, "u", { model: resolveLab(lab) })));
+  const overcloud = JSON.parse(Testing.synth(new OvercloudStack(app, "o", { model: resolveLab(lab) })));
   // A registration per node, the fleet's enrolment with an entry per node, and the deploy.
   expect(Object.keys(undercloud.resource.terraform_data)).toHaveLength(12 + 2);
   const enroll = Object.entries(undercloud.resource.terraform_data).find(([id]) => id.startsWith("Nodes_Enroll_"))![1] as { input: Record<string, string> };

@@ -236,4 +236,10 @@ describe("plan-summary", () => {
     const summary = summarizePlans([{ stack: "s", plan: { resource_changes: [] } }]);
     expect(summary).toEqual({ destructive: false, markdown: expect.stringContaining("No changes.") });
   });
+
+  test("GIVEN a step of a kind labcdk does not declare (named like an Object property) THEN it is a plain script step, run at create, nothing destructive", () => {
+    const summary = summarizePlans([{ stack: "lab-undercloud", plan: { resource_changes: [step("terraform_data.Odd_1", ["delete", "create"], { LABCDK_STEP: "constructor", X: "1" })] } }]);
+    expect(summary.destructive).toBe(false);
+    expect(summary.markdown).toContain("1. script step constructor");
+  });
 });

@@ -7,8 +7,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Check, compareLab, exitCodeOf, ExpectedState, expectedState, formatTable, OBSERVE_SCRIPT, ObservedInstance, ObservedNode, ObservedState, sdkPython } from "../../cli/verify";
-import { loadLab } from "../../lab";
+import { Check, compareLab, exitCodeOf, formatTable, OBSERVE_SCRIPT, ObservedInstance, ObservedNode, ObservedState, sdkPython } from "../../cli/verify";
+import { ExpectedState, loadLab, resolveLab } from "../../lab";
 import { projectRoot } from "../../lab/project-root";
 
 const TESTBED_LAB = path.join(projectRoot(), "labs", "testbed", "lab.yaml");
@@ -51,7 +51,7 @@ function allOk(overrides: Partial<{ nodes: ObservedState["nodes"]; computeHosts:
 const diffs = (checks: Check[]) => checks.filter((c) => c.result === "DIFF");
 
 describe("labcdk verify: comparison", () => {
-  const expected = expectedState(loadLab(TESTBED_LAB));
+  const expected = resolveLab(loadLab(TESTBED_LAB)).expected;
 
   test("the expected state of the test-bed lab: merged capabilities, the migration target as the host", () => {
     expect(expected.nodes).toEqual([{ name: "compute2", capabilities: { profile: "compute", boot_option: "local" }, properties: { cpus: 2, memory_mb: 6144, local_gb: 40, cpu_arch: "x86_64" } }]);
@@ -169,7 +169,7 @@ describe("labcdk verify: comparison", () => {
   });
 
   describe("the Heat stack, when the lab deploys the overcloud (classroom lab)", () => {
-    const classroom = expectedState(loadLab(CLASSROOM_LAB));
+    const classroom = resolveLab(loadLab(CLASSROOM_LAB)).expected;
     const base = (heatStack: ObservedState["heatStack"]): ObservedState => ({ ...allOk(), nodes: {}, computeHosts: {}, instances: {}, heatStack });
     const stackCheck = (checks: Check[]) => checks.find((c) => c.check === "overcloud.stack");
     const onlyStack: ExpectedState = { ...classroom, nodes: [], computeHosts: [], instances: [] };

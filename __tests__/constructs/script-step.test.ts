@@ -3,18 +3,23 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { App, TerraformStack, Testing } from "cdktf";
 import { ScriptStep } from "../../constructs/script-step";
+import { StepDeclaration } from "../../constructs/steps";
 import { describeWithTofu, tofu } from "../helpers/tofu";
 
 const FIXTURE_SCRIPTS = path.join(__dirname, "..", "fixtures", "scripts");
+
+/** The fixture scripts' step: any input, every input its identity. */
+const RECORD: StepDeclaration<never, string> = { kind: "record", script: "record.sh", destroyScript: "record-destroy.sh", inputs: [], identity: "all" };
+/** Only undoes. */
+const UNDO: StepDeclaration<never, string> = { kind: "record-undo", destroyScript: "record-destroy.sh", inputs: [], identity: "all" };
 
 function stackWith(app: App, steps: Record<string, string>, extra: Record<string, string> = {}): TerraformStack {
   const stack = new TerraformStack(app, "steps");
   for (const [step, value] of Object.entries(steps)) {
     new ScriptStep(stack, `Step-${step}`, {
-      script: "record.sh",
-      destroyScript: "record-destroy.sh",
+      step: RECORD,
       scriptsDir: FIXTURE_SCRIPTS,
-      environment: { STEP: step, VALUE: value, RECORD_FILE: extra.RECORD_FILE ?? "/dev/null", ...(extra.FAIL_ONCE_MARKER ? { FAIL_ONCE_MARKER: extra.FAIL_ONCE_MARKER } : {}) },
+      inputs: { STEP: step, VALUE: value, RECORD_FILE: extra.RECORD_FILE ?? "/dev/null", ...(extra.FAIL_ONCE_MARKER ? { FAIL_ONCE_MARKER: extra.FAIL_ONCE_MARKER } : {}) },
     });
   }
   return stack;
@@ -23,7 +28,7 @@ function stackWith(app: App, steps: Record<string, string>, extra: Record<string
 describe("ScriptStep", () => {
   test("refuses environment names a shell would mangle", () => {
     const stack = new TerraformStack(Testing.app(), "s");
-    expect(() => new ScriptStep(stack, "Bad", { script: "x.sh", environment: { "node-name": "a" } })).toThrow(
+    expect(() => new ScriptStep(stack, "Bad", { step: RECORD, inputs: { "node-name": "a" } })).toThrow(
       'script step "s/Bad": environment variable name "node-name" must be upper-case letters, digits and "_"',
     );
   });
@@ -40,9 +45,9 @@ describe("ScriptStep", () => {
 describe("ScriptStep observe", () => {
   const observed = (stack: TerraformStack, id: string, state = "registered") =>
     new ScriptStep(stack, id, {
-      script: "record.sh",
+      step: RECORD,
       scriptsDir: FIXTURE_SCRIPTS,
-      environment: { STEP: id },
+      inputs: { STEP: id },
       observe: { check: "ironic-node", inputs: { OS_CLOUD: "undercloud", NODE_NAME: id.toLowerCase() }, state },
     });
 
@@ -50,7 +55,7 @@ describe("ScriptStep observe", () => {
     const stack = new TerraformStack(Testing.app(), "s");
     const a = observed(stack, "A");
     observed(stack, "B");
-    new ScriptStep(stack, "C", { script: "record.sh", scriptsDir: FIXTURE_SCRIPTS, environment: {} });
+    new ScriptStep(stack, "C", { step: RECORD, scriptsDir: FIXTURE_SCRIPTS, inputs: {} });
     const json = JSON.parse(Testing.synth(stack));
     const steps = json.resource.terraform_data;
     const observations = json.resource.labcdk_observation;
@@ -70,18 +75,19 @@ describe("ScriptStep observe", () => {
     expect(() => observed(stack, "Empty", "")).toThrow('observation "s/Empty/Observed": state must be one non-empty line (got "")');
     expect(() => observed(stack, "Two", "a\nb")).toThrow("state must be one non-empty line");
     expect(
-      () => new ScriptStep(stack, "BadInput", { script: "record.sh", scriptsDir: FIXTURE_SCRIPTS, environment: {}, observe: { check: "compute-hosts", inputs: { "os-cloud": "x" }, state: "a:up" } }),
+      () => new ScriptStep(stack, "BadInput", { step: RECORD, scriptsDir: FIXTURE_SCRIPTS, inputs: {}, observe: { check: "compute-hosts", inputs: { "os-cloud": "x" }, state: "a:up" } }),
     ).toThrow('input name "os-cloud" must be upper-case letters, digits and "_"');
   });
 
   test("a step with only a destroy script runs nothing at create; a step with neither is refused", () => {
     const stack = new TerraformStack(Testing.app(), "s");
-    const undo = new ScriptStep(stack, "Undo", { destroyScript: "record-destroy.sh", scriptsDir: FIXTURE_SCRIPTS, environment: { STEP: "u" } });
+    const undo = new ScriptStep(stack, "Undo", { step: UNDO, scriptsDir: FIXTURE_SCRIPTS, inputs: { STEP: "u" } });
     const json = JSON.parse(Testing.synth(stack));
     const resource = json.resource.terraform_data[undo.resource.friendlyUniqueId];
     expect(resource.provisioner).toEqual([{ "local-exec": expect.objectContaining({ when: "destroy" }) }]);
-    expect(resource.input.LABCDK_STEP).toBe("record-destroy");
-    expect(() => new ScriptStep(stack, "Nothing", { environment: {} })).toThrow('script step "s/Nothing": needs a script, a destroyScript or both');
+    expect(resource.input.LABCDK_STEP).toBe("record-undo");
+    const nothing: StepDeclaration<never, string> = { kind: "nothing", inputs: [], identity: "all" };
+    expect(() => new ScriptStep(stack, "Nothing", { step: nothing, inputs: {} })).toThrow('script step "s/Nothing": step kind "nothing" declares no script and no destroyScript');
   });
 });
 

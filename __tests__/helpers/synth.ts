@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
-import { Lab, loadLab } from "../../lab";
+import { Lab, loadLab, resolveLab } from "../../lab";
 import { projectRoot } from "../../lab/project-root";
 import { OvercloudStack } from "../../stacks/overcloud-stack";
 import { UndercloudStack } from "../../stacks/undercloud-stack";
@@ -30,24 +30,26 @@ export interface LabStacks {
 /** Both stacks of a lab in a test app. */
 export function labStacks(labFile: string = CLASSROOM_LAB): LabStacks {
   const lab = loadLab(labFile);
+  const model = resolveLab(lab);
   const app = Testing.app();
   return {
     lab,
-    undercloud: new UndercloudStack(app, `${lab.name}-undercloud`, { lab }),
-    overcloud: new OvercloudStack(app, `${lab.name}-overcloud`, { lab }),
+    undercloud: new UndercloudStack(app, `${lab.name}-undercloud`, { model }),
+    overcloud: new OvercloudStack(app, `${lab.name}-overcloud`, { model }),
   };
 }
 
 /**
- * The classroom lab file with one edit applied, written with a copy of its
- * node file (edited by `nodeEdit`, when given, on its one node) into a fresh
- * folder; returns the new lab file. The edits must change something.
+ * The classroom lab file with one edit applied (`undefined`: as it is),
+ * written with a copy of its node file (edited by `nodeEdit`, when given, on
+ * its one node) into a fresh folder; returns the new lab file. The edits
+ * given must change something.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function classroomWith(edit: (text: string) => string, nodeEdit?: (node: any) => void): string {
+export function classroomWith(edit: ((text: string) => string) | undefined, nodeEdit?: (node: any) => void): string {
   const text = fs.readFileSync(CLASSROOM_LAB, "utf8");
-  const edited = edit(text);
-  if (edited === text) throw new Error("classroomWith: the edit changed nothing (a stale search string?)");
+  const edited = edit ? edit(text) : text;
+  if (edit && edited === text) throw new Error("classroomWith: the edit changed nothing (a stale search string?)");
   const nodeText = fs.readFileSync(path.join(path.dirname(CLASSROOM_LAB), "instackenv-onenode.json"), "utf8");
   const nodes = JSON.parse(nodeText);
   if (nodeEdit) {

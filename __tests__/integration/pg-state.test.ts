@@ -30,9 +30,9 @@ describeWithTofu("pg state backend", () => {
       const stack = new TerraformStack(app, "lock-test");
       useStateBackend(stack, { backend: "pg", schemaPrefix: "labcdk" });
       new ScriptStep(stack, "Slow", {
-        script: "record.sh",
+        step: { kind: "record", script: "record.sh", inputs: ["STEP", "VALUE", "RECORD_FILE", "SLEEP_SECONDS"], identity: "all" },
         scriptsDir: FIXTURE_SCRIPTS,
-        environment: { STEP: "slow", VALUE: "1", RECORD_FILE: record, SLEEP_SECONDS: "8" },
+        inputs: { STEP: "slow", VALUE: "1", RECORD_FILE: record, SLEEP_SECONDS: "8" },
       });
       app.synth();
       tofu(dir, ["init", "-input=false", "-no-color"], env());

@@ -107,7 +107,8 @@ describe("image references and capabilities", () => {
     expect(isImageName("file:///var/lib/ironic/images/ipa.initramfs")).toBe(false);
   });
 
-  test("capabilities are written sorted by key, as tripleo-common's dict_to_capabilities does", () => {
+  test("capabilities are written sorted by key, as tripleo-common's dict_to_capabilities does (or in the order given, when asked)", () => {
     expect(capabilitiesText({ profile: "compute", boot_option: "local" })).toBe("boot_option:local,profile:compute");
+    expect(capabilitiesText({ profile: "compute", boot_option: "local" }, "as given")).toBe("profile:compute,boot_option:local");
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The overcloud dialects (constructs/overcloud-dialects.ts): what each one
+ * The overcloud dialects (lab/overcloud-dialects.ts): what each one
  * renders for the classroom lab and for a scale-in, and — the point of the
  * dialects — that every rendered command is accepted by the real
  * python-tripleoclient parser of its release, every generated Heat parameter
@@ -23,9 +23,9 @@ import {
   PARAMETERS_FILE,
   RenderedCommands,
   renderDeploy,
-  renderedFingerprint,
   renderNodeDelete,
-} from "../../constructs/overcloud-dialects";
+} from "../../lab/overcloud-dialects";
+import { renderedFingerprint } from "../../constructs/overcloud-deploy";
 import { loadLab, OVERCLOUD_DIALECTS, OvercloudDialect, Role } from "../../lab";
 import { projectRoot } from "../../lab/project-root";
 import { CLASSROOM_LAB } from "../helpers/synth";
@@ -274,10 +274,10 @@ describe("renderedFingerprint", () => {
     expect(renderedFingerprint(counted)).not.toBe(renderedFingerprint(before));
   });
 
-  test("warnings do not count", () => {
+  test("warnings do not count: only the commands and files do", () => {
     const rendered = renderDeploy(classroom("parameter-defaults"));
-    expect(renderedFingerprint({ ...rendered, warnings: [] })).toBe(renderedFingerprint(rendered));
-    expect(renderedFingerprint({ ...rendered, warnings: ["something else"] })).toBe(renderedFingerprint(rendered));
+    expect(rendered.warnings.length).toBeGreaterThan(0);
+    expect(renderedFingerprint({ commands: rendered.commands, files: rendered.files })).toBe(renderedFingerprint(rendered));
   });
 
   test("node-provision ignores flavors, so a flavor change re-runs nothing (only the warning says so)", () => {

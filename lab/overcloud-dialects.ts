@@ -12,9 +12,8 @@
  * - `node-provision`: a generated `baremetal_deployment.yaml`, provisioned
  *   with `overcloud node provision`, whose output goes to `overcloud deploy`.
  */
-import { createHash } from "node:crypto";
 import { stringify } from "yaml";
-import { LEGACY_ROLE_FLAGS, OvercloudDialect, Role } from "../lab/schema";
+import { LEGACY_ROLE_FLAGS, OvercloudDialect, RemovedNode, Role } from "./schema";
 
 /** What the overcloud commands are rendered from. */
 export interface OvercloudModel {
@@ -154,6 +153,16 @@ function nodeProvisionDeploy(model: OvercloudModel): RenderedCommands {
   };
 }
 
+/** A node a role removes (scale-in), with the role. */
+export interface RemovedNodeOfRole extends RemovedNode {
+  readonly role: string;
+}
+
+/** The nodes the roles remove, in the lab file's order: role by role, each role's `remove` list in order. */
+export function removedNodes(roles: Readonly<Record<string, Role>>): RemovedNodeOfRole[] {
+  return Object.entries(roles).flatMap(([role, settings]) => settings.remove.map((node) => ({ role, ...node })));
+}
+
 /** The commands that bring the overcloud to the model's role counts. */
 export function renderDeploy(model: OvercloudModel): RenderedCommands {
   switch (model.dialect) {
@@ -171,7 +180,7 @@ export function renderDeploy(model: OvercloudModel): RenderedCommands {
  * Empty when no role removes a node.
  */
 export function renderNodeDelete(model: OvercloudModel): RenderedCommands {
-  const hostnames = Object.values(model.roles).flatMap((role) => role.remove.map((node) => node.hostname));
+  const hostnames = removedNodes(model.roles).map((node) => node.hostname);
   if (hostnames.length === 0) return { commands: [], files: {}, warnings: [] };
   switch (model.dialect) {
     case "legacy-flags":
@@ -187,20 +196,4 @@ export function renderNodeDelete(model: OvercloudModel): RenderedCommands {
         warnings: [],
       };
   }
-}
-
-/**
- * A rendered step's script inputs: the commands, the files, and their
- * fingerprint (what re-runs the step).
- */
-export function renderedEnvironment(rendered: RenderedCommands): { COMMANDS_JSON: string; FILES_JSON: string; RENDERED_SHA256: string } {
-  return { COMMANDS_JSON: JSON.stringify(rendered.commands), FILES_JSON: JSON.stringify(rendered.files), RENDERED_SHA256: renderedFingerprint(rendered) };
-}
-
-/**
- * SHA-256 of the commands and files: what re-runs a step. Warnings are left
- * out (they change nothing that runs).
- */
-export function renderedFingerprint(rendered: RenderedCommands): string {
-  return createHash("sha256").update(JSON.stringify({ commands: rendered.commands, files: rendered.files })).digest("hex");
 }
