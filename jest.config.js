@@ -9,7 +9,7 @@
  * README ("Which tests run on which release") lists the choice and the reasons.
  */
 
-/** Integration tests that run on Epoxy too: enrolment with Ironic's own inspection, instances, migrations, drift, verify, scale-in. */
+/** Integration tests that run on Epoxy too: enrolment with Ironic's own inspection, instances, migrations, drift, verify, scale-in, import. */
 const EPOXY_TESTS = [
   "undercloud",
   "introspection",
@@ -19,6 +19,7 @@ const EPOXY_TESTS = [
   "drift",
   "verify",
   "scale-in",
+  "import",
 ];
 
 /** @type {import('jest').Config} */
@@ -26,6 +27,8 @@ const common = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   transform: { "^.+\\.ts$": ["@swc/jest"] },
+  // `import ... from "labcdk"` (examples/) is the entry point, index.ts, as tsconfig.json's paths say.
+  moduleNameMapper: { "^labcdk$": "<rootDir>/index.ts" },
 };
 
 /** @type {import('jest').Config} */

@@ -1,8 +1,11 @@
 /**
  * CLI start-up benchmark: `labcdk` commands against a bare `node -e 0` start
  * on the same Node.js, run side by side (interleaved, one process per run), as
- * ratios to that floor. The same `lab validate` is also run the way the CLI
- * started before it was compiled (ts-node, transpile only), and through `npx`.
+ * ratios to that floor. The commands run from the bundle (dist/cli.js) with
+ * their V8 code cache (dist/.compile-cache/, made by their first run); the
+ * same `lab validate` also runs without its cache (the first start after a
+ * build), the way the CLI started before it was compiled (ts-node, transpile
+ * only), and through `npx`.
  *
  *   npm run bench:cli          writes the "cli" section of bench/RESULTS.md
  *   RUNS=21 npm run bench:cli
@@ -22,6 +25,15 @@ export interface CliScenario {
   readonly argv: string[];
   /** Compared with the 3× target of issue 19 (the CLI's own commands). */
   readonly target: boolean;
+  /** Run before each start, untimed. */
+  readonly before?: () => void;
+}
+
+/** Removes the code caches of `labcdk lab validate` (bin/compile-cache.js), as a build does. */
+function removeLabValidateCache(root: string): void {
+  const dir = path.join(root, "dist", ".compile-cache");
+  if (!fs.existsSync(dir)) return;
+  for (const name of fs.readdirSync(dir)) if (name.startsWith("lab-validate-")) fs.rmSync(path.join(dir, name), { force: true });
 }
 
 /** The scenarios, in the order they run; the first is the floor. WORK holds the saved plan. */
@@ -31,15 +43,21 @@ export function cliScenarios(root: string, work: string): CliScenario[] {
   fs.writeFileSync(plan, JSON.stringify(savedPlan()));
   return [
     { name: "floor: `node -e 0`", argv: ["node", "-e", "0"], target: false },
-    { name: "`labcdk lab validate` (compiled, dist/)", argv: ["node", bin, "lab", "validate"], target: true },
-    { name: "`labcdk verify --help` (compiled)", argv: ["node", bin, "verify", "--help"], target: true },
-    { name: "`labcdk plan-summary` of a saved plan (compiled)", argv: ["node", bin, "plan-summary", plan], target: true },
+    { name: "`labcdk lab validate` (bundle, dist/cli.js)", argv: ["node", bin, "lab", "validate"], target: true },
+    { name: "`labcdk verify --help` (bundle)", argv: ["node", bin, "verify", "--help"], target: true },
+    { name: "`labcdk plan-summary` of a saved plan (bundle)", argv: ["node", bin, "plan-summary", plan], target: true },
+    {
+      name: "`labcdk lab validate`, no code cache yet (the first start after a build)",
+      argv: ["node", bin, "lab", "validate"],
+      target: false,
+      before: () => removeLabValidateCache(root),
+    },
     {
       name: "`labcdk lab validate` through ts-node (the start before: transpile only)",
       argv: ["node", "--require", "ts-node/register/transpile-only", path.join(root, "cli", "main.ts"), "lab", "validate"],
       target: false,
     },
-    { name: "`npx labcdk lab validate` (compiled; npx's own start included)", argv: ["npx", "--no-install", "labcdk", "lab", "validate"], target: false },
+    { name: "`npx labcdk lab validate` (bundle; npx's own start included)", argv: ["npx", "--no-install", "labcdk", "lab", "validate"], target: false },
   ];
 }
 
@@ -76,6 +94,7 @@ function childrenCpuSeconds(): number {
 /** Runs SCENARIO once; throws with its output when it fails. */
 export function runScenario(scenario: CliScenario, root: string): { wallSeconds: number; cpuSeconds: number } {
   const [command, ...args] = scenario.argv;
+  scenario.before?.();
   const cpuBefore = childrenCpuSeconds();
   const started = process.hrtime.bigint();
   const result = spawnSync(command === "node" ? process.execPath : command, args, { cwd: root, encoding: "utf8" });
@@ -87,8 +106,10 @@ export function runScenario(scenario: CliScenario, root: string): { wallSeconds:
 function main(): void {
   const runs = Number(process.env.RUNS ?? 11);
   const root = projectRoot();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- bin/ is plain JavaScript without type declarations: loaded by path, typed here
   const { compiledCliIsFresh } = require(path.join(root, "bin", "build-stamp.js")) as { compiledCliIsFresh: (root: string) => boolean };
-  if (!compiledCliIsFresh(root)) throw new Error("the compiled CLI is stale: npm run build:cli first (npm run bench:cli does)");
+  if (!compiledCliIsFresh(root)) throw new Error("the bundled CLI is stale: npm run build:cli first (npm run bench:cli does)");
+  const load = [os.loadavg()[0].toFixed(1)];
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-bench-cli-"));
   const scenarios = cliScenarios(root, work);
   const samples = scenarios.map(() => ({ wall: [] as number[], cpu: 0 }));
@@ -110,7 +131,7 @@ function main(): void {
     "## CLI start-up",
     "",
     `Measured by \`npm run bench:cli\` (bench/cli.ts) on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${cpu}, Node.js ${process.version}, ${os.platform()}.`,
-    `Each row is a fresh process started from the project folder; the rows run interleaved, ${runs} rounds after one warm-up round. Wall time: median; CPU (user + system of the process and its children): mean.`,
+    `Each row is a fresh process started from the project folder; the rows run interleaved, ${runs} rounds after one warm-up round (which makes each command's code cache). Wall time: median; CPU (user + system of the process and its children): mean. Load average (1 min) ${load[0]} at the start, ${os.loadavg()[0].toFixed(1)} at the end.`,
     "Target (issue 19): each of labcdk's own commands at most 3× the floor.",
     "",
     "| command | wall (s) | × floor | CPU (s) | × floor | target ≤ 3× |",

@@ -14,9 +14,9 @@ if (kind === "floor") {
   app.synth();
 } else if (kind === "lab") {
   // Loaded here only, so that the floor loads nothing of labcdk.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a static import would load labcdk for the floor too
   const { loadLab } = require("../lab/load") as typeof import("../lab/load");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- likewise
   const { labApp } = require("../stacks/lab-app") as typeof import("../stacks/lab-app");
   labApp(loadLab(labFile), { outdir }).app.synth();
 } else {

@@ -6,18 +6,28 @@
  *   labcdk verify [--lab FILE] [--json] the runbook's checks: the lab file against the clouds (read-only)
  *   labcdk overcloud render [--lab FILE] [--out DIR]   the overcloud commands and files, as they will run
  *   labcdk settle [--lab FILE]          finish the moves an interrupted apply left (VERIFY_RESIZE), so plans can read the instances
+ *   labcdk import --lab-name NAME [--out DIR] [--instances NAME...] [--nodes NAME...]   a lab directory from a running lab, adopted (read-only)
  * Exit 0 when valid; 1 with every problem listed otherwise. plan-summary:
  * 0 nothing destructive, 2 something destroyed or replaced, 1 bad input.
  * verify: 0 all ok, 1 differences (each named), 2 could not verify.
+ * import: 0 written and valid, 1 bad input or the written lab does not validate, 2 could not read the clouds.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { internalError, LabInputError, labFileFromEnvironment, loadLab, readNodeFile, resolveLab } from "../lab";
-import { renderOvercloudSteps } from "./overcloud-render";
-import { PlanJson, readPlanJson, summarizePlans } from "./plan-summary";
-import { settleLab } from "./settle";
-import { compareLab, exitCodeOf, formatTable, observe, ObserveError } from "./verify";
+import type { ReachabilityCheck } from "../lab/schema";
+import { internalError, LabInputError } from "../lab/errors";
+
+// Each command loads what it needs when it runs (`await import`), so that
+// `labcdk verify --help` loads commander and nothing of zod or yaml, and
+// `plan-summary` nothing of the lab file's schema (bench/RESULTS.md, "CLI start-up").
+
+/** The lab file's loading and resolution (zod, yaml, ipaddr.js), for the commands that read a lab. */
+async function labModules() {
+  await import("./zod-one-shot");
+  const [{ labFileFromEnvironment, loadLab }, { resolveLab }] = await Promise.all([import("../lab/load"), import("../lab/model")]);
+  return { labFileFromEnvironment, loadLab, resolveLab };
+}
 
 /** `NAME=PATH`, or a path whose folder is cdktf.out/stacks/NAME, or else the file's base name. */
 function stackPlanArgument(argument: string): { stack: string; file: string } {
@@ -46,12 +56,13 @@ export function cli(): Command {
     .command("validate")
     .argument("[file]", "lab file (default: $LAB_CONFIG, else the built-in classroom lab)")
     .description("check a lab file and its node file, before anything touches a cloud")
-    .action((file?: string) =>
+    .action(async (file?: string) => {
+      const { labFileFromEnvironment, loadLab } = await labModules();
       report(() => {
         const loaded = loadLab(file ?? labFileFromEnvironment());
         return `${loaded.file}: valid (lab "${loaded.name}", ${loaded.nodes.length} node(s), ${Object.keys(loaded.instances).length} instance(s))`;
-      }),
-    );
+      });
+    });
 
   program
     .command("overcloud")
@@ -60,7 +71,9 @@ export function cli(): Command {
     .option("--lab <file>", "lab file (default: $LAB_CONFIG, else the built-in classroom lab)")
     .option("--out <dir>", "also write the generated files (labcdk-parameters.yaml, baremetal_deployment.yaml) there")
     .description("print the drains, the node delete and the deploy the undercloud stack runs, in the lab's dialect, with the files they read; nothing runs")
-    .action((options: { lab?: string; out?: string }) =>
+    .action(async (options: { lab?: string; out?: string }) => {
+      const { labFileFromEnvironment, loadLab, resolveLab } = await labModules();
+      const { renderOvercloudSteps } = await import("./overcloud-render");
       report(() => {
         const { text, files } = renderOvercloudSteps(resolveLab(loadLab(options.lab ?? labFileFromEnvironment())));
         if (options.out) {
@@ -68,30 +81,34 @@ export function cli(): Command {
           for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(options.out, name), content);
         }
         return text.trimEnd();
-      }),
-    );
+      });
+    });
 
   const nodes = program.command("nodes").description("bare-metal node files");
   nodes
     .command("validate")
     .argument("<file>", "instackenv-style JSON")
     .description("check a node file; lists every problem (the BMC password is never shown)")
-    .action((file: string) =>
+    .action(async (file: string) => {
+      await import("./zod-one-shot");
+      const { readNodeFile } = await import("../lab/instackenv");
       report(() => {
         const { nodes: loaded, warnings } = readNodeFile(file);
         return [`${file}: valid (${loaded.length} node(s))`, ...warnings.map((w) => `  warning: ${w}`)].join("\n");
-      }),
-    );
+      });
+    });
   program
     .command("plan-summary")
     .argument("<plans...>", "`tofu show -json PLAN` output per stack: FILE or STACK=FILE")
     .option("-o, --output <file>", "also write the Markdown to this file")
     .description("Markdown for a pull-request comment: per stack, resources to add/change/replace/destroy and the lab steps that will run, destructive changes first. Exit 0: nothing destructive; 2: something is destroyed or replaced; 1: bad input")
-    .action((plans: string[], options: { output?: string }) => {
+    .action(async (plans: string[], options: { output?: string }) => {
+      await import("./zod-one-shot");
+      const { readPlanJson, summarizePlans } = await import("./plan-summary");
       const stackPlans = [];
       for (const argument of plans) {
         const { stack, file } = stackPlanArgument(argument);
-        let plan: PlanJson;
+        let plan: ReturnType<typeof readPlanJson>;
         try {
           plan = readPlanJson(file);
         } catch (error) {
@@ -117,13 +134,15 @@ export function cli(): Command {
         "the overcloud Heat stack, instances (ACTIVE, host, floating IP) and their migrations, compared with the lab file. " +
         "Clouds from clouds.yaml (OS_CLIENT_CONFIG_FILE). Exit 0: all ok; 1: differences, each named; 2: could not verify",
     )
-    .action((options: { lab?: string; json?: boolean; timeout: string }) => {
+    .action(async (options: { lab?: string; json?: boolean; timeout: string }) => {
       const timeoutSeconds = Number(options.timeout);
       if (!(timeoutSeconds > 0)) {
         console.error(`--timeout: must be a positive number of seconds (got ${options.timeout})`);
         process.exitCode = 2;
         return;
       }
+      const { labFileFromEnvironment, loadLab, resolveLab } = await labModules();
+      const { compareLab, exitCodeOf, formatTable, observe, ObserveError } = await import("./verify");
       try {
         const loaded = loadLab(options.lab ?? labFileFromEnvironment());
         const expected = resolveLab(loaded).expected;
@@ -152,13 +171,15 @@ export function cli(): Command {
       "finish the migrations an interrupted apply left under way, so the next plan can read the instances: a VERIFY_RESIZE on the host the lab wants is confirmed, " +
         "one elsewhere reverted, a move in flight waited for. Starts no migration (the apply does). Clouds from clouds.yaml. Exit 0: every instance settled; 1: one could not be",
     )
-    .action((options: { lab?: string; timeout: string }) => {
+    .action(async (options: { lab?: string; timeout: string }) => {
       const timeoutSeconds = Number(options.timeout);
       if (!(timeoutSeconds > 0)) {
         console.error(`--timeout: must be a positive number of seconds (got ${options.timeout})`);
         process.exitCode = 1;
         return;
       }
+      const { labFileFromEnvironment, loadLab, resolveLab } = await labModules();
+      const { settleLab } = await import("./settle");
       const model = resolveLab(loadLab(options.lab ?? labFileFromEnvironment()));
       let results;
       try {
@@ -174,6 +195,66 @@ export function cli(): Command {
         process.exitCode = 1;
       }
     });
+  program
+    .command("import")
+    .requiredOption("--lab-name <name>", "name of the new lab (prefix of its stacks)")
+    .option("--out <dir>", "folder to write lab.yaml, nodes.json and bmc-passwords.template.json to (default: ./NAME); must not hold a lab.yaml")
+    .option("--instances <names...>", "Nova servers to adopt (default: every server of the project)")
+    .option("--nodes <names...>", "Ironic nodes to adopt (default: every node)")
+    .option("--undercloud <cloud>", "clouds.yaml entry of the undercloud", "undercloud")
+    .option("--overcloud <cloud>", "clouds.yaml entry of the overcloud", "overcloud")
+    .option("--reachability-check <check>", "the instances' reachabilityCheck, as a lab file has it", "ping")
+    .option("--timeout <seconds>", "bound of the whole read", "120")
+    .description(
+      "write a lab directory from a running lab, so the first plan adopts it (imports) instead of creating it: lab.yaml with adopt: ids, nodes.json (no password: " +
+        "\"bmc_passwords\": \"apply-time\") and bmc-passwords.template.json. Reads the clouds of clouds.yaml read-only (OS_CLIENT_CONFIG_FILE). " +
+        "Whatever is left out is named on stderr with the reason. Exit 0: written and valid; 1: bad input, or the written lab does not validate; 2: could not read the clouds",
+    )
+    .action(async (options: { labName: string; out?: string; instances?: string[]; nodes?: string[]; undercloud: string; overcloud: string; reachabilityCheck: string; timeout: string }) => {
+      const fail = (message: string, code: number) => {
+        console.error(`labcdk import: ${message}`);
+        process.exitCode = code;
+      };
+      const { loadLab } = await labModules();
+      const { LabSchema } = await import("../lab/schema");
+      const { ImportError, labFromInventory, REACHABILITY_CHOICES, readInventory, writeImport } = await import("./import");
+      const { ObserveError } = await import("./verify");
+      if (!LabSchema.shape.name.safeParse(options.labName).success) return fail(`--lab-name: must be lower-case letters, digits and '-', starting with a letter, at most 31 (got ${JSON.stringify(options.labName)})`, 1);
+      if (!REACHABILITY_CHOICES.includes(options.reachabilityCheck)) return fail(`--reachability-check: must be one of ${REACHABILITY_CHOICES.join(", ")} (got ${JSON.stringify(options.reachabilityCheck)})`, 1);
+      const timeoutSeconds = Number(options.timeout);
+      if (!(timeoutSeconds > 0)) return fail(`--timeout: must be a positive number of seconds (got ${options.timeout})`, 1);
+      const clouds = { undercloud: options.undercloud, overcloud: options.overcloud };
+      let inventory;
+      try {
+        inventory = readInventory({ clouds, nodes: options.nodes, instances: options.instances, timeoutSeconds });
+      } catch (error) {
+        if (!(error instanceof ObserveError)) throw error;
+        return fail(`could not read the clouds: ${error.message}`, 2);
+      }
+      const result = labFromInventory(inventory, { labName: options.labName, clouds, reachabilityCheck: options.reachabilityCheck as ReachabilityCheck });
+      const dir = path.resolve(options.out ?? options.labName);
+      let written: string[];
+      try {
+        written = writeImport(dir, result);
+      } catch (error) {
+        if (!(error instanceof ImportError)) throw error;
+        return fail(error.message, 1);
+      }
+      for (const line of result.notAdopted) console.error(`labcdk import: ${line}`);
+      for (const line of result.firstApply) console.error(`labcdk import: first apply: ${line}`);
+      try {
+        const loaded = loadLab(written[0]);
+        const adopted = Object.keys(loaded.instances).length;
+        console.log(
+          `${dir}: lab "${loaded.name}" written (${written.map((f) => path.basename(f)).join(", ")}): ${loaded.nodes.length} registered node(s), ` +
+            `${Object.keys(loaded.baremetal.existingNodes).length} existing node(s), ${adopted} instance(s) adopted; ` +
+            `${result.notAdopted.length} thing(s) not adopted${result.notAdopted.length ? " (named above)" : ""}. Next: npx labcdk lab validate ${written[0]}; LAB_CONFIG=${written[0]} npx cdktf synth; plan`,
+        );
+      } catch (error) {
+        if (!(error instanceof LabInputError)) throw error;
+        return fail(`the written lab does not validate (files kept in ${dir} to look at):\n${error.message}`, 1);
+      }
+    });
   return program;
 }
 
@@ -182,9 +263,9 @@ export function cli(): Command {
  * thrown is a bug in labcdk and says so in one line, with the stack only
  * when LABCDK_DEBUG is set.
  */
-export function main(argv: readonly string[] = process.argv): void {
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
   try {
-    cli().parse([...argv]);
+    await cli().parseAsync([...argv]);
   } catch (error) {
     process.exitCode = 1;
     if (error instanceof LabInputError) console.error(error.message);
@@ -193,5 +274,5 @@ export function main(argv: readonly string[] = process.argv): void {
 }
 
 if (require.main === module) {
-  main();
+  void main();
 }

@@ -5,7 +5,7 @@
  * changes listed first. The caller's exit code says whether anything
  * destructive is planned.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { PlannedInputs, STEP_KIND_INPUT, STEP_KINDS, StepDeclaration } from "../constructs/steps";
 import { LabInputError } from "../lab/errors";
 import { parseJsonText, readInputText, withDepthGuard } from "../lab/input-file";
@@ -23,6 +23,8 @@ export interface ResourceChange {
     readonly actions: readonly string[];
     readonly before?: Record<string, unknown> | null;
     readonly after?: Record<string, unknown> | null;
+    /** Present when the plan imports the resource (an `import` block: `labcdk import`'s adopt: ids). */
+    readonly importing?: { readonly id?: string } | null;
   };
 }
 
@@ -39,6 +41,7 @@ const PlanJsonSchema = z.looseObject({
           actions: z.array(z.string()),
           before: z.record(z.string(), z.unknown()).nullable().optional(),
           after: z.record(z.string(), z.unknown()).nullable().optional(),
+          importing: z.looseObject({ id: z.string().optional() }).nullable().optional(),
         }),
       }),
     )
@@ -146,9 +149,15 @@ export function summarizePlans(plans: readonly StackPlan[]): PlanSummary {
     const steps: string[] = [];
     const others: string[] = [];
     const drift: string[] = [];
+    const adopted: string[] = [];
     for (const change of plan.resource_changes ?? []) {
       if (change.mode !== "managed") continue;
       const action = actionOf(change.change.actions);
+      if (change.change.importing) {
+        const id = change.change.importing.id;
+        adopted.push(`- adopt ${label(change)}${id ? ` from ${id}` : ""}: imported into the state, nothing created${action === "change" ? "; then changed in place" : ""}`);
+        if (action === undefined) continue;
+      }
       if (change.change.actions.join(",") === "forget") {
         const name = inputsOf(change.change.before)?.NODE_NAME;
         others.push(`- forget ${label(change)}${name ? `: node ${name}'s registration of an earlier labcdk; its Machine resource takes it over, nothing changes in the cloud` : ": out of the state, nothing changes in the cloud"}`);
@@ -194,9 +203,10 @@ export function summarizePlans(plans: readonly StackPlan[]): PlanSummary {
       "",
     ];
     if (drift.length > 0) lines.push("Drift observed at refresh (the steps below run again to fix it):", "", ...drift, "");
+    if (adopted.length > 0) lines.push("Adopted (existing resources imported):", "", ...adopted, "");
     if (steps.length > 0) lines.push("Lab steps that will run:", "", ...steps.map((s, i) => `${i + 1}. ${s}`), "");
     if (others.length > 0) lines.push("Changes to existing resources:", "", ...others, "");
-    if (steps.length === 0 && others.length === 0 && drift.length === 0 && counts.add === 0) lines.push("No changes.", "");
+    if (steps.length === 0 && others.length === 0 && drift.length === 0 && adopted.length === 0 && counts.add === 0) lines.push("No changes.", "");
     sections.push(lines.join("\n"));
   }
 

@@ -14,7 +14,8 @@ export interface NodeEnrollmentProps {
   /** `OS_CLOUD` of the undercloud. */
   readonly cloud: string;
   /**
-   * The node file, relative to the project folder: the last source of BMC
+   * The node file, absolute or relative to the app's folder (where
+   * `cdktf synth` runs and cdktf.out is): the last source of BMC
    * passwords at apply time (after `LABCDK_BMC_PASSWORD_<NODE>` and
    * `LABCDK_BMC_PASSWORD_FILE`), read only when a node needs a password
    * neither gives. Its change re-runs nothing.

@@ -10,6 +10,13 @@ export interface SecurityRulesProps {
   readonly allowIcmp?: boolean;
   /** Allow SSH (tcp/22) in (IPv4). @default false */
   readonly allowSsh?: boolean;
+  /**
+   * Neutron id of an ICMP rule that exists already (ingress, IPv4, 0.0.0.0/0, in this group):
+   * the plan imports it instead of creating one. @default - the rule is created
+   */
+  readonly importIcmpRuleId?: string;
+  /** Neutron id of an existing SSH rule (ingress, IPv4, tcp/22, 0.0.0.0/0) to import. @default - the rule is created */
+  readonly importSshRuleId?: string;
 }
 
 /** Ingress rules in an existing security group of the current project. */
@@ -26,7 +33,15 @@ export class SecurityRules extends Construct {
     const group = new DataOpenstackNetworkingSecgroupV2(this, "Group", { name: this.groupName, tenantId: authScope.projectId });
     this.groupId = group.id;
     const ingress = { direction: "ingress", ethertype: "IPv4", remoteIpPrefix: "0.0.0.0/0", securityGroupId: group.id };
-    if (props.allowIcmp ?? true) new NetworkingSecgroupRuleV2(this, "Icmp", { ...ingress, protocol: "icmp" });
-    if (props.allowSsh ?? false) new NetworkingSecgroupRuleV2(this, "Ssh", { ...ingress, protocol: "tcp", portRangeMin: 22, portRangeMax: 22 });
+    if (props.importIcmpRuleId && !(props.allowIcmp ?? true)) throw new Error(`security group "${this.groupName}": importIcmpRuleId ${props.importIcmpRuleId} needs allowIcmp`);
+    if (props.importSshRuleId && !(props.allowSsh ?? false)) throw new Error(`security group "${this.groupName}": importSshRuleId ${props.importSshRuleId} needs allowSsh`);
+    if (props.allowIcmp ?? true) {
+      const icmp = new NetworkingSecgroupRuleV2(this, "Icmp", { ...ingress, protocol: "icmp" });
+      if (props.importIcmpRuleId) icmp.importFrom(props.importIcmpRuleId);
+    }
+    if (props.allowSsh ?? false) {
+      const ssh = new NetworkingSecgroupRuleV2(this, "Ssh", { ...ingress, protocol: "tcp", portRangeMin: 22, portRangeMax: 22 });
+      if (props.importSshRuleId) ssh.importFrom(props.importSshRuleId);
+    }
   }
 }

@@ -10,14 +10,9 @@ const OBSERVER_TIMEOUT_SECONDS = 120;
 /** Observers running at once per stack (the provider's `concurrency`): each authenticates against the cloud. */
 const OBSERVER_CONCURRENCY = 4;
 
-/** The checks scripts/observe-step.sh knows, with the inputs each needs. */
-export type ObservationCheck =
-  | "ironic-nodes"
-  | "ironic-nodes-capabilities"
-  | "ironic-node"
-  | "ironic-node-capabilities"
-  | "nova-instance-host"
-  | "compute-hosts";
+/** The checks scripts/observe-step.sh knows (its --help says the inputs each needs). */
+export const OBSERVATION_CHECKS = ["ironic-nodes", "ironic-nodes-capabilities", "nova-instance-host", "compute-hosts"] as const;
+export type ObservationCheck = (typeof OBSERVATION_CHECKS)[number];
 
 export interface StepObservationProps {
   /** What scripts/observe-step.sh observes (its docstring says what each prints). */

@@ -190,11 +190,11 @@ function describeEnrollment(inputs: PlannedInputs, before?: PlannedInputs): stri
 /**
  * The role counts a deploy step asks for, from whichever form its dialect
  * uses: `--<role>-scale` flags, `<Role>Count` parameters, or the `count` of
- * each role in baremetal_deployment.yaml. Older plans carry DEPLOY_ARGUMENTS_JSON.
+ * each role in baremetal_deployment.yaml.
  */
 function roleCounts(inputs: PlannedInputs): string {
   try {
-    const commands: string[][] = inputs.COMMANDS_JSON ? JSON.parse(inputs.COMMANDS_JSON) : [JSON.parse(inputs.DEPLOY_ARGUMENTS_JSON ?? "[]")];
+    const commands: string[][] = JSON.parse(inputs.COMMANDS_JSON ?? "[]");
     const files: Record<string, string> = JSON.parse(inputs.FILES_JSON ?? "{}");
     const counts = commands.flatMap((args) => args.flatMap((arg, i) => (/^--.*-scale$/.test(arg) ? [`${arg.slice(2)} ${args[i + 1]}`] : [])));
     for (const content of Object.values(files)) {

@@ -39,6 +39,24 @@ export interface TestInstanceProps {
   readonly reachabilityCheck?: ReachabilityCheck;
   /** `OS_CLOUD` of the overcloud (for the reachability check). */
   readonly cloud: string;
+  /**
+   * The instance exists already: the plan imports its server, port and
+   * floating IP (association) by these ids instead of creating them. The
+   * server's `network` block and the port's `fixed_ip` are then left as
+   * Nova/Neutron made them (lifecycle ignore_changes), so adopting never
+   * replaces either. @default - everything is created
+   */
+  readonly importIds?: TestInstanceImportIds;
+}
+
+/** OpenStack ids of an instance that exists already (see `TestInstanceProps.importIds`). */
+export interface TestInstanceImportIds {
+  /** Nova server id. */
+  readonly serverId: string;
+  /** Neutron id of the server's port on the instance's network. */
+  readonly portId: string;
+  /** Neutron id of the floating IP on that port. @default - none adopted: a floating IP is allocated and associated */
+  readonly floatingIpId?: string;
 }
 
 /**
@@ -70,7 +88,11 @@ export class TestInstance extends Construct {
     if (props.floatingIpPool && !props.floatingIpPool.external) {
       throw new Error(`instance "${props.name}": floatingIpPool "${props.floatingIpPool.name}" is not an external network`);
     }
+    if (props.importIds?.floatingIpId && !props.floatingIpPool) {
+      throw new Error(`instance "${props.name}": importIds.floatingIpId ${props.importIds.floatingIpId} needs floatingIpPool (an instance without a floating IP has none to adopt)`);
+    }
     const zone = props.availabilityZone ?? "nova";
+    const adopted = props.importIds;
 
     const port = new NetworkingPortV2(this, "Port", {
       name: `${props.name}-port`,
@@ -86,6 +108,15 @@ export class TestInstance extends Construct {
       availabilityZone: `${zone}:${props.host}`,
       network: [{ port: port.id }],
     });
+    if (adopted) {
+      port.importFrom(adopted.portId);
+      // Neutron chose the address; the subnet alone would not say which, and a change of fixed_ip replaces the port.
+      port.addOverride("lifecycle.ignore_changes", ["fixed_ip"]);
+      this.instance.importFrom(adopted.serverId);
+      // Nova's network block (uuid, name, fixed address) of a server booted with --network is not ours: a change there is ForceNew.
+      // stop_before_destroy and force_delete are the provider's own flags, which its import leaves unset: a plan would "update" them.
+      this.instance.addOverride("lifecycle.ignore_changes", ["network", "stop_before_destroy", "force_delete"]);
+    }
     const portId = port.id;
     const fixedIp = Fn.element(port.allFixedIps, 0);
 
@@ -96,17 +127,21 @@ export class TestInstance extends Construct {
     if (props.floatingIpPool) {
       let address: string;
       if (props.floatingIpAddress) {
+        // The data source's `pool` filters on the floating network's ID (Neutron's floating_network_id), not its name.
         const existing = new DataOpenstackNetworkingFloatingipV2(this, "FloatingIp", {
           address: props.floatingIpAddress,
-          pool: props.floatingIpPool.name,
+          pool: props.floatingIpPool.networkId,
         });
         address = existing.address;
       } else {
         const allocated = new NetworkingFloatingipV2(this, "FloatingIp", { pool: props.floatingIpPool.name });
+        if (adopted?.floatingIpId) allocated.importFrom(adopted.floatingIpId);
         address = allocated.address;
       }
       // After the boot, as the runbook does (`server create --wait`, then `ip floating add`).
       const association = new NetworkingFloatingipAssociateV2(this, "FloatingIpAssociation", { floatingIp: address, portId, dependsOn: [this.instance] });
+      // The association's import id is the floating IP's.
+      if (adopted?.floatingIpId) association.importFrom(adopted.floatingIpId);
       this.floatingIp = address;
       this.ready = association;
       const check = props.reachabilityCheck ?? "ping";

@@ -8,7 +8,7 @@
  * The BMC password is never echoed, and the parsed model never carries it:
  * the enrolment step reads it at apply time (scripts/lib/ironic_node.py).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { parseAddress } from "./addresses";
 import { LabInputError, shown } from "./errors";
 import { parseJsonText, readInputText, withDepthGuard } from "./input-file";
@@ -38,6 +38,12 @@ export const ARCHITECTURES = ["x86_64", "aarch64", "ppc64le", "i686"] as const;
 export const ROOT_DEVICE_HINTS = ["size", "model", "vendor", "serial", "wwn", "wwn_with_extension", "wwn_vendor_extension", "hctl", "by_path", "name", "rotational"] as const;
 /** Ironic's hardware interfaces (`<name>_interface` fields). */
 export const HARDWARE_INTERFACES = ["bios", "boot", "console", "deploy", "firmware", "inspect", "management", "network", "power", "raid", "rescue", "storage", "vendor"] as const;
+/**
+ * Top-level `"bmc_passwords": "apply-time"` of a node file: it holds no password; the enrolment
+ * reads each from LABCDK_BMC_PASSWORD_<NAME> or LABCDK_BMC_PASSWORD_FILE at apply time
+ * (`labcdk import` writes node files so).
+ */
+export const BMC_PASSWORDS_APPLY_TIME = "apply-time";
 /** Hardware types whose BMC needs an address, a user and a password. */
 const BMC_DRIVERS = ["ipmi", "redfish", "idrac", "ilo", "irmc"];
 /** Hardware types that take the BMC's port as a field of its own (redfish has it in the pm_addr URL). */
@@ -120,6 +126,8 @@ const FIELDS = {
 } as const;
 type FieldName = keyof typeof FIELDS;
 type Parsed = { -readonly [K in FieldName]?: z.infer<(typeof FIELDS)[K]> };
+/** One node entry as a node file holds it (before checking: numbers may be strings), for tools and tests that write node files. */
+export type NodeFileEntry = { -readonly [K in FieldName]?: z.input<(typeof FIELDS)[K]> };
 
 /** One NIC of a node (`ports`, or an address of the legacy `mac` list). */
 export interface BaremetalPort {
@@ -195,14 +203,19 @@ export function readNodeFile(file: string): NodeFile {
 }
 
 function readNodeFileUnguarded(file: string): NodeFile {
-  let raw: unknown;
-  raw = parseJsonText(file, readInputText(file, "nodes", "node file (JSON)"), "node file");
+  const raw: unknown = parseJsonText(file, readInputText(file, "nodes", "node file (JSON)"), "node file");
   const list = (raw as { nodes?: unknown } | null)?.nodes;
   if (raw === null || typeof raw !== "object" || Array.isArray(raw) || !Array.isArray(list)) {
     throw new LabInputError(file, [`${file}: must be a JSON object with a "nodes" list (instackenv format)`]);
   }
-  const extraTop = Object.keys(raw).filter((k) => k !== "nodes");
-  const problems: string[] = extraTop.map((k) => `${file}: ${k}: is not a known top-level field (only "nodes")`);
+  const extraTop = Object.keys(raw).filter((k) => k !== "nodes" && k !== "bmc_passwords");
+  const problems: string[] = extraTop.map((k) => `${file}: ${k}: is not a known top-level field (only "nodes" and "bmc_passwords")`);
+  const marker = (raw as { bmc_passwords?: unknown }).bmc_passwords;
+  if (marker !== undefined && marker !== BMC_PASSWORDS_APPLY_TIME) {
+    problems.push(`${file}: bmc_passwords: must be "${BMC_PASSWORDS_APPLY_TIME}" (the passwords are not in this file) or left out (got ${shown(marker)})`);
+  }
+  /** The file says its passwords come at apply time (LABCDK_BMC_PASSWORD_FILE or LABCDK_BMC_PASSWORD_<NAME>), as `labcdk import` writes it. */
+  const passwordsElsewhere = marker === BMC_PASSWORDS_APPLY_TIME;
   if (list.length === 0) problems.push(`${file}: nodes: lists no node`);
   const warnings: string[] = [];
   const nodes: BaremetalNodeDefinition[] = [];
@@ -273,9 +286,10 @@ function readNodeFileUnguarded(file: string): NodeFile {
       report("pm_type", `is not a supported driver (use one of ${HARDWARE_TYPES.join(", ")}, or a classic name such as pxe_ipmitool)`, driver);
     }
     if (driver !== undefined && BMC_DRIVERS.includes(driver)) {
-      for (const field of ["pm_addr", "pm_user", "pm_password"] as const) {
+      for (const field of ["pm_addr", "pm_user", ...(passwordsElsewhere ? [] : ["pm_password"])] as const) {
         if (!(field in entry)) report(field, `is required for driver ${driver}`);
       }
+      if (passwordsElsewhere && "pm_password" in entry) report("pm_password", `the file says "bmc_passwords": "${BMC_PASSWORDS_APPLY_TIME}": remove the password, or the marker`);
     }
     if (driver === "redfish" && !("pm_system_id" in entry)) report("pm_system_id", "is required for driver redfish (the Redfish system path, e.g. /redfish/v1/Systems/1)");
     if (driver !== undefined && BMC_DRIVERS.includes(driver)) {

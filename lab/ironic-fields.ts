@@ -50,6 +50,8 @@ export interface NodeImages {
 /**
  * A node name as it appears in environment-variable names
  * (`LABCDK_BMC_PASSWORD_<NAME>`, `LABCDK_NODE_<NAME>`): upper-cased, other characters as `_`.
+ * The scripts' `variable_suffix` (scripts/lib/observation.py) does the same: both are tested
+ * against `__tests__/fixtures/node-variable-names.json`.
  */
 export function nodeVariableSuffix(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9]/g, "_");

@@ -149,6 +149,43 @@ function roleCoverageProblems(lab: LabFile, nodes: readonly BaremetalNodeDefinit
   return problems;
 }
 
+/**
+ * `adopt:` fields (written by `labcdk import`) agree with the rest of the lab:
+ * an adopted floating IP belongs to an instance that has one, an adopted rule
+ * to a rule the lab wants, and no id is adopted twice (two Terraform
+ * resources importing one OpenStack object would fight over it).
+ */
+function adoptionProblems(lab: LabFile): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, string>();
+  const once = (at: (string | number)[], id: string) => {
+    const other = seen.get(id);
+    if (other !== undefined) problems.push([at, `adopts ${id}, which ${other} adopts too; an OpenStack object is adopted once`]);
+    else seen.set(id, at.join("."));
+  };
+  for (const [name, instance] of Object.entries(lab.instances)) {
+    const adopt = instance.adopt;
+    if (!adopt) continue;
+    const at = ["instances", name, "adopt"];
+    once([...at, "serverId"], adopt.serverId);
+    once([...at, "portId"], adopt.portId);
+    if (adopt.floatingIpId !== undefined) {
+      once([...at, "floatingIpId"], adopt.floatingIpId);
+      if (!instance.floatingIp) problems.push([[...at, "floatingIpId"], `adopts a floating IP but the instance has no floatingIp; add floatingIp (pool, address) or remove floatingIpId (got ${shown(adopt.floatingIpId)})`]);
+    }
+  }
+  const group = lab.securityGroup;
+  if (group.adopt?.icmpRuleId !== undefined) {
+    once(["securityGroup", "adopt", "icmpRuleId"], group.adopt.icmpRuleId);
+    if (!group.allowIcmp) problems.push([["securityGroup", "adopt", "icmpRuleId"], `adopts an ICMP rule but allowIcmp is false; set allowIcmp: true or remove icmpRuleId (got ${shown(group.adopt.icmpRuleId)})`]);
+  }
+  if (group.adopt?.sshRuleId !== undefined) {
+    once(["securityGroup", "adopt", "sshRuleId"], group.adopt.sshRuleId);
+    if (!group.allowSsh) problems.push([["securityGroup", "adopt", "sshRuleId"], `adopts an SSH rule but allowSsh is false; set allowSsh: true or remove sshRuleId (got ${shown(group.adopt.sshRuleId)})`]);
+  }
+  return problems;
+}
+
 /** References between parts of the lab file: every name used is defined. */
 function crossCheck(lab: LabFile): Problem[] {
   const problems: Problem[] = [];
@@ -178,6 +215,7 @@ function crossCheck(lab: LabFile): Problem[] {
       }
     }
   }
+  problems.push(...adoptionProblems(lab));
   for (const [name, router] of Object.entries(lab.routers)) {
     if (!externalNetworks.includes(router.externalNetwork)) {
       problems.push([["routers", name, "externalNetwork"], `is not an external network of this lab (got ${shown(router.externalNetwork)})`]);

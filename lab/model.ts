@@ -14,7 +14,7 @@ import type { BaremetalNodeDefinition } from "./instackenv";
 import { IronicNodeSpec, ironicNodeSpec, isImageName, NodeImages } from "./ironic-fields";
 import type { Lab } from "./load";
 import { RemovedNodeOfRole, removedNodes, RenderedCommands, renderDeploy, renderNodeDelete } from "./overcloud-dialects";
-import type { Flavor, Instance, LabFile, MigrationKind, Network, OvercloudDialect, Router, StateBackend } from "./schema";
+import type { Flavor, Instance, LabFile, MigrationKind, Network, OvercloudDialect, Router, SecurityGroupAdopt, StateBackend } from "./schema";
 
 /** A lab, resolved. */
 export interface LabModel {
@@ -141,7 +141,7 @@ export interface RoleCoverage {
 export interface TenantModel {
   readonly networks: Readonly<Record<string, Network>>;
   readonly routers: Readonly<Record<string, Router>>;
-  readonly securityGroup: { readonly name: string; readonly allowIcmp: boolean; readonly allowSsh: boolean };
+  readonly securityGroup: { readonly name: string; readonly allowIcmp: boolean; readonly allowSsh: boolean; readonly adopt?: SecurityGroupAdopt };
   readonly flavors: Readonly<Record<string, Flavor>>;
   readonly instances: Readonly<Record<string, Instance>>;
 }

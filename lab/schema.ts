@@ -6,7 +6,7 @@
  * and the test instances with where they live. Parsing and cross-checks live
  * in `load.ts`; constructs consume the parsed `Lab` only.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { parseAddress, parseCidr } from "./addresses";
 
 /** Names that become Terraform addresses and shell-visible values. */
@@ -198,11 +198,27 @@ export const RouterSchema = z
   })
   .strict();
 
+/** A Neutron/Nova UUID, as `labcdk import` writes them into `adopt:` fields. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const uuid = z.string().regex(UUID, { message: "must be a UUID such as 5c3f2a3e-0d7b-4e4a-9a0e-3f1f1c2b9d10 (lower-case, as OpenStack prints it)" });
+
+/** The rules of the security group that exist already (written by `labcdk import`): the first plan imports them instead of creating new ones. */
+export const SecurityGroupAdoptSchema = z
+  .object({
+    /** Neutron id of the ingress ICMP rule (IPv4, 0.0.0.0/0). */
+    icmpRuleId: uuid.optional(),
+    /** Neutron id of the ingress SSH rule (IPv4, tcp/22, 0.0.0.0/0). */
+    sshRuleId: uuid.optional(),
+  })
+  .strict();
+
 export const SecurityGroupSchema = z
   .object({
     name: z.string().min(1).default("default"),
     allowIcmp: z.boolean().default(true),
     allowSsh: z.boolean().default(false),
+    /** Rules that exist already and are adopted (imported) rather than created. */
+    adopt: SecurityGroupAdoptSchema.optional(),
   })
   .strict();
 
@@ -252,6 +268,18 @@ export const InstanceSchema = z
      */
     reachabilityCheck: z.enum(REACHABILITY_CHECKS).default("ping"),
     migration: MigrationSchema.optional(),
+    /** The instance exists already (written by `labcdk import`): the first plan imports it instead of booting another. */
+    adopt: z
+      .object({
+        /** Nova id of the server. */
+        serverId: uuid,
+        /** Neutron id of its port on `network`. */
+        portId: uuid,
+        /** Neutron id of its floating IP (needs `floatingIp`). @default - no floating IP adopted */
+        floatingIpId: uuid.optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -312,6 +340,8 @@ export type Router = z.infer<typeof RouterSchema>;
 export type Flavor = z.infer<typeof FlavorSchema>;
 export type Instance = z.infer<typeof InstanceSchema>;
 export type Migration = z.infer<typeof MigrationSchema>;
+export type InstanceAdopt = NonNullable<Instance["adopt"]>;
+export type SecurityGroupAdopt = z.infer<typeof SecurityGroupAdoptSchema>;
 export type OvercloudDialect = (typeof OVERCLOUD_DIALECTS)[number];
 export type MigrationKind = (typeof MIGRATION_KINDS)[number];
 export type ReachabilityCheck = (typeof REACHABILITY_CHECKS)[number];

@@ -32,6 +32,9 @@ Environment (set by the stack):
   INTROSPECTION_CONCURRENCY        introspections at once on this machine (flock slots in
                                    LABCDK_LOCK_DIR, default $TMPDIR/labcdk-locks); TripleO's default is 20
   NODE_FILE                        the node file (absolute path): the last source of BMC passwords
+The three INTROSPECTION_* are whole numbers of at least 1, always set by the
+stack from the lab (their defaults are the lab schema's, lab/schema.ts): a
+missing or malformed one stops the run before any request.
 BMC password, at apply time: LABCDK_BMC_PASSWORD_<NODE>, or
 LABCDK_BMC_PASSWORD_FILE (JSON name → password), or the node file's pm_password.
 Only what differs from the node file is patched (and the password, which Ironic

@@ -65,51 +65,22 @@ import time
 # No __pycache__ next to the scripts: they are a cdktf asset, hashed into the synthesized stack.
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from env_input import EnvInput  # noqa: E402
 from observation import CannotObserve, Cloud, observe_compute_hosts, observe_heat_stack, observe_instance, observe_node  # noqa: E402
 
-ENV = os.environ
-SCRIPT = "observe-lab"
-
-
-def die(message, code):
-    print("%s [%s] error: %s" % (time.strftime("%H:%M:%S", time.gmtime()), SCRIPT, message), file=sys.stderr, flush=True)
-    sys.exit(code)
-
-
-def names(variable):
-    text = ENV.get(variable, "").strip()
-    if not text:
-        return []
-    try:
-        value = json.loads(text)
-    except ValueError as error:
-        die("%s is not JSON: %s" % (variable, error), 1)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        die("%s must be a JSON list of names (got %s)" % (variable, text[:200]), 1)
-    return value
-
-
-def seconds(variable, default):
-    text = ENV.get(variable, "")
-    try:
-        return float(text) if text else default
-    except ValueError:
-        die("%s must be a number of seconds (got %r)" % (variable, text), 1)
+INPUT = EnvInput("observe-lab")
+die = INPUT.die
 
 
 def main():
-    if len(sys.argv) > 1:
-        if sys.argv[1] in ("-h", "--help"):
-            print(__doc__)
-            return
-        die("no arguments; inputs come from the environment (see --help)", 1)
+    INPUT.no_arguments(sys.argv, __doc__)
 
-    nodes, hosts, instances = names("OBSERVE_NODES"), names("OBSERVE_COMPUTE_HOSTS"), names("OBSERVE_INSTANCES")
-    stack = ENV.get("OBSERVE_HEAT_STACK", "").strip()
-    api_timeout = seconds("OBSERVE_API_TIMEOUT_SECONDS", 10)
-    deadline = seconds("OBSERVE_TIMEOUT_SECONDS", 60)
-    undercloud = Cloud("undercloud", ENV.get("UNDERCLOUD_CLOUD") or "undercloud", api_timeout)
-    overcloud = Cloud("overcloud", ENV.get("OVERCLOUD_CLOUD") or "overcloud", api_timeout)
+    nodes, hosts, instances = INPUT.names("OBSERVE_NODES"), INPUT.names("OBSERVE_COMPUTE_HOSTS"), INPUT.names("OBSERVE_INSTANCES")
+    stack = INPUT.text("OBSERVE_HEAT_STACK")
+    api_timeout = INPUT.seconds("OBSERVE_API_TIMEOUT_SECONDS", 10)
+    deadline = INPUT.seconds("OBSERVE_TIMEOUT_SECONDS", 60)
+    undercloud = Cloud("undercloud", INPUT.text("UNDERCLOUD_CLOUD", "undercloud"), api_timeout)
+    overcloud = Cloud("overcloud", INPUT.text("OVERCLOUD_CLOUD", "overcloud"), api_timeout)
     current = [undercloud]
 
     def out_of_time(*_):

@@ -18,8 +18,6 @@ bounds the run (provider timeout_seconds).
 Checks and their inputs (all also take OS_CLOUD):
   ironic-nodes              NODE_NAMES (comma-separated)
   ironic-nodes-capabilities NODE_NAMES, and NODE_CAPABILITIES_<NAME> for each node
-  ironic-node               NODE_NAME                      (one node: observations of earlier versions)
-  ironic-node-capabilities  NODE_NAME NODE_CAPABILITIES    (likewise)
   nova-instance-host        INSTANCE_ID TARGET_HOST
   compute-hosts             COMPUTE_HOSTS
 What each prints: see scripts/lib/observe_step.py.

@@ -54,6 +54,8 @@ export class OvercloudStack extends TerraformStack {
       groupName: tenant.securityGroup.name,
       allowIcmp: tenant.securityGroup.allowIcmp,
       allowSsh: tenant.securityGroup.allowSsh,
+      importIcmpRuleId: tenant.securityGroup.adopt?.icmpRuleId,
+      importSshRuleId: tenant.securityGroup.adopt?.sshRuleId,
     });
 
     // Flavor name → what instances use: the created flavor's name attribute
@@ -86,6 +88,7 @@ export class OvercloudStack extends TerraformStack {
         floatingIpAddress: spec.floatingIp?.address,
         reachabilityCheck: spec.reachabilityCheck,
         cloud: clouds.overcloud,
+        importIds: spec.adopt,
       });
       instances[name] = instance;
       if (spec.migration) {

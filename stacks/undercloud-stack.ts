@@ -9,7 +9,6 @@ import { NodeEnrollment } from "../constructs/node-enrollment";
 import { OvercloudDeploy } from "../constructs/overcloud-deploy";
 import { OvercloudNodeDelete } from "../constructs/overcloud-node-delete";
 import { enrolmentSpec, ImageReference, LabModel } from "../lab/model";
-import { projectRoot } from "../lab/project-root";
 
 export interface UndercloudStackProps {
   /** The lab, resolved (`resolveLab`). */
@@ -73,8 +72,10 @@ export class UndercloudStack extends TerraformStack {
     this.nodes = nodes;
     this.enrollment = new NodeEnrollment(this, "Nodes", {
       cloud: clouds.undercloud,
-      // Relative to the project folder, so that the output holds no path of this machine.
-      nodeFile: path.relative(projectRoot(), baremetal.nodeFile),
+      // Relative to the app's folder (where `cdktf synth` runs and cdktf.out is; the script
+      // resolves it from there), so that the output holds no path of this machine. Not
+      // labcdk's own folder: from an installed package that is node_modules/labcdk.
+      nodeFile: path.relative(process.cwd(), baremetal.nodeFile),
       nodes: Object.values(nodes),
       introspectionTimeoutSeconds: baremetal.introspection.timeoutSeconds,
       introspectionPollSeconds: baremetal.introspection.pollSeconds,

@@ -46,8 +46,11 @@ for (const file of schemaFiles) {
   }
 }
 
+// Of cdktf.json, only what the generator reads: a change of `app` or `context` keeps the bindings.
 const hash = crypto.createHash("sha256");
-for (const file of [path.join(root, "cdktf.json"), __filename, path.join(__dirname, "tsconfig.gen.json"), ...schemaFiles]) {
+const { language, terraformProviders, terraformModules, codeMakerOutput } = cdktfJson;
+hash.update(JSON.stringify({ language, terraformProviders, terraformModules, codeMakerOutput }));
+for (const file of [__filename, path.join(__dirname, "tsconfig.gen.json"), ...schemaFiles]) {
   hash.update(fs.readFileSync(file));
 }
 hash.update(require("cdktf-cli/package.json").version);

@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { classroomWith } from "../helpers/synth";
+import { labWith } from "../helpers/lab-builder";
+import { CLASSROOM_LAB } from "../helpers/synth";
 
 const BIN = path.join(__dirname, "..", "..", "bin", "labcdk.js");
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
@@ -25,16 +26,15 @@ describe("labcdk overcloud render", () => {
   });
 
   test("a parameter-defaults scale-in: drain, node delete with --yes, deploy with the generated file written by --out", () => {
-    const lab = classroomWith((text) =>
-      text
-        .replace("dialect: legacy-flags", "dialect: parameter-defaults")
-        .replace(
-          "Compute: { count: 2, flavor: compute, profile: compute }",
-          "Compute:\n      count: 1\n      flavor: compute\n      profile: compute\n      remove:\n        - { hostname: overcloud-novacompute-1, computeHost: overcloud-novacompute-1.localdomain }",
-        )
-        .replace("    - overcloud-novacompute-1.localdomain\n", "")
-        .replace("    migration: { to: overcloud-novacompute-1.localdomain, kind: cold }\n", ""),
-    );
+    const lab = labWith(CLASSROOM_LAB, {
+      lab: (l) => {
+        l.overcloud.dialect = "parameter-defaults";
+        l.overcloud.roles.Compute.count = 1;
+        l.overcloud.roles.Compute.remove = [{ hostname: "overcloud-novacompute-1", computeHost: "overcloud-novacompute-1.localdomain" }];
+        l.overcloud.computeHosts = ["overcloud-novacompute-0.localdomain"];
+        delete l.instances!["lab_test-nodes"].migration;
+      },
+    });
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-render-"));
     const result = run("overcloud", "render", "--lab", lab, "--out", out);
     expect(result.stderr).toBe("");
@@ -52,7 +52,8 @@ describe("labcdk overcloud render", () => {
   });
 
   test("a bad lab file is refused, naming the field, and nothing is written", () => {
-    const lab = classroomWith((text) => text.replace("dialect: legacy-flags", "dialect: heat-flags"));
+    // Not a dialect: the type checker refuses it too, hence the cast.
+    const lab = labWith(CLASSROOM_LAB, { lab: (l) => ((l.overcloud as { dialect: string }).dialect = "heat-flags") });
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-render-")), "files");
     const result = run("overcloud", "render", "--lab", lab, "--out", out);
     expect(result.status).toBe(1);

@@ -31,7 +31,7 @@ describe("plan-summary", () => {
             step("terraform_data.Overcloud_Deploy_1", ["create"], {
               LABCDK_STEP: "overcloud-deploy",
               OVERCLOUD_STACK: "overcloud",
-              DEPLOY_ARGUMENTS_JSON: JSON.stringify(["overcloud", "deploy", "--control-scale", "1", "--compute-scale", "2"]),
+              COMMANDS_JSON: JSON.stringify([["overcloud", "deploy", "--control-scale", "1", "--compute-scale", "2"]]),
             }),
             { address: "data.openstack_images_image_v2.DeployKernel", mode: "data", type: "openstack_images_image_v2", change: { actions: ["read"] } },
           ],
@@ -230,6 +230,33 @@ describe("plan-summary", () => {
     expect(summary.destructive).toBe(false);
     expect(summary.markdown).toContain("- destroy `terraform_data.Node-n1_Enroll_1`: its enroll-node step has nothing to undo, nothing changes in the cloud");
     expect(summary.markdown).toContain("1. register + introspect + tag 1 node(s): n1");
+  });
+
+  test("GIVEN imports (labcdk import's adopt: ids) THEN each is an adopt line with its id, the in-place change counted, nothing destructive", () => {
+    const imported = (type: string, address: string, actions: string[], id: string, name?: string): ResourceChange => ({
+      address: `${type}.${address}`,
+      mode: "managed",
+      type,
+      change: { actions, before: { name: name ?? "" }, after: { name: name ?? "" }, importing: { id } },
+    });
+    const summary = summarizePlans([
+      {
+        stack: "mylab-overcloud",
+        plan: {
+          resource_changes: [
+            imported("openstack_compute_instance_v2", "Instance-vm_Server_1", ["no-op"], "s-1", "vm"),
+            imported("openstack_networking_port_v2", "Instance-vm_Port_1", ["update"], "p-1", "vm-port"),
+            step("terraform_data.Instance-vm_Reachability_1", ["create"], { LABCDK_STEP: "check-reachability", INSTANCE_NAME: "vm", FLOATING_IP: "127.200.0.5", REACHABILITY_CHECK: "api" }),
+          ],
+        },
+      },
+    ]);
+    expect(summary.destructive).toBe(false);
+    expect(summary.markdown).toContain("Adopted (existing resources imported):");
+    expect(summary.markdown).toContain("- adopt `openstack_compute_instance_v2.Instance-vm_Server_1` (vm) from s-1: imported into the state, nothing created\n");
+    expect(summary.markdown).toContain("- adopt `openstack_networking_port_v2.Instance-vm_Port_1` (vm-port) from p-1: imported into the state, nothing created; then changed in place");
+    expect(summary.markdown).toContain("| 1 | 1 | 0 | 0 |");
+    expect(summary.markdown).not.toContain("No changes.");
   });
 
   test("GIVEN an empty plan THEN it says no changes", () => {

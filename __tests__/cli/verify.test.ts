@@ -200,14 +200,8 @@ describe("scripts/observe-lab.py", () => {
     for (const word of ["OBSERVE_NODES", "OBSERVE_COMPUTE_HOSTS", "OBSERVE_INSTANCES", "OBSERVE_HEAT_STACK", "OBSERVE_TIMEOUT_SECONDS", '"computeHosts"', '"migrations"']) expect(result.stdout).toContain(word);
   });
 
-  test("never asks Ironic for driver_info: nodes are read with an explicit field list", () => {
-    // The shared observation library (also behind the plan-time observations).
-    const source = fs.readFileSync(path.join(path.dirname(OBSERVE_SCRIPT), "lib", "observation.py"), "utf8");
-    const fields = /NODE_FIELDS = "([^"]+)"/.exec(source)?.[1].split(",");
-    expect(fields).toBeDefined();
-    expect(fields).not.toContain("driver_info");
-    expect(source).toMatch(/\/nodes\/%s\?fields=%s/);
-  });
+  // That the observers never ask Ironic for driver_info (BMC credentials) is tested on the
+  // observation library's requests: __tests__/python/test_observation.py.
 
   test("bad input: exit 1 naming the variable", () => {
     const result = run({ OBSERVE_NODES: "compute2" });

@@ -48,7 +48,7 @@ describe("ScriptStep observe", () => {
       step: RECORD,
       scriptsDir: FIXTURE_SCRIPTS,
       inputs: { STEP: id },
-      observe: { check: "ironic-node", inputs: { OS_CLOUD: "undercloud", NODE_NAME: id.toLowerCase() }, state },
+      observe: { check: "ironic-nodes", inputs: { OS_CLOUD: "undercloud", NODE_NAMES: id.toLowerCase() }, state },
     });
 
   test("each observed step names its own observation's state in replace_triggered_by; one labcdk provider per stack", () => {
@@ -62,7 +62,7 @@ describe("ScriptStep observe", () => {
     expect(Object.keys(observations)).toHaveLength(2);
     const stepA = steps[a.resource.friendlyUniqueId];
     expect(stepA.lifecycle.replace_triggered_by).toEqual([`labcdk_observation.${a.observation!.resource.friendlyUniqueId}.state`]);
-    expect(observations[a.observation!.resource.friendlyUniqueId]).toMatchObject({ check: "ironic-node", inputs: { NODE_NAME: "a" }, state: "registered" });
+    expect(observations[a.observation!.resource.friendlyUniqueId]).toMatchObject({ check: "ironic-nodes", inputs: { NODE_NAMES: "a" }, state: "registered" });
     expect(steps[Object.keys(steps).find((k) => k.startsWith("C_"))!].lifecycle).toBeUndefined();
     expect(json.provider.labcdk).toHaveLength(1);
     // The observer is the scripts asset's observe-step.sh, next to the steps' own scripts.

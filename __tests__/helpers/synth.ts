@@ -7,7 +7,6 @@ import { projectRoot } from "../../lab/project-root";
 import { OvercloudStack } from "../../stacks/overcloud-stack";
 import { UndercloudStack } from "../../stacks/undercloud-stack";
 import { labApp } from "../../stacks/lab-app";
-import { writeFiles } from "./files";
 
 export const CLASSROOM_LAB = path.join(projectRoot(), "labs", "classroom", "lab.yaml");
 export const CLASSROOM_DEV_LAB = path.join(projectRoot(), "labs", "classroom-dev", "lab.yaml");
@@ -16,7 +15,6 @@ export const TESTBED_LAB = path.join(projectRoot(), "labs", "testbed", "lab.yaml
 export const CREATED_LAB = path.join(projectRoot(), "__tests__", "fixtures", "labs", "created", "lab.yaml");
 
 /** The synthesized Terraform JSON of a stack, parsed (validations run, as a full synth does). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function synthJson(stack: TerraformStack): any {
   return JSON.parse(Testing.synth(stack, true));
 }
@@ -40,26 +38,6 @@ export function labStacks(labFile: string = CLASSROOM_LAB): LabStacks {
 }
 
 /**
- * The classroom lab file with one edit applied (`undefined`: as it is),
- * written with a copy of its node file (edited by `nodeEdit`, when given, on
- * its one node) into a fresh folder; returns the new lab file. The edits
- * given must change something.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function classroomWith(edit: ((text: string) => string) | undefined, nodeEdit?: (node: any) => void): string {
-  const text = fs.readFileSync(CLASSROOM_LAB, "utf8");
-  const edited = edit ? edit(text) : text;
-  if (edit && edited === text) throw new Error("classroomWith: the edit changed nothing (a stale search string?)");
-  const nodeText = fs.readFileSync(path.join(path.dirname(CLASSROOM_LAB), "instackenv-onenode.json"), "utf8");
-  const nodes = JSON.parse(nodeText);
-  if (nodeEdit) {
-    nodeEdit(nodes.nodes[0]);
-    if (JSON.stringify(nodes) === JSON.stringify(JSON.parse(nodeText))) throw new Error("classroomWith: the node edit changed nothing");
-  }
-  return path.join(writeFiles({ "lab.yaml": edited, "instackenv-onenode.json": JSON.stringify(nodes, null, 2) }), "lab.yaml");
-}
-
-/**
  * Full synth of a lab into a fresh folder, as `cdktf synth` does; returns the
  * folder. It is `cdktf.out` inside a folder of its own, so the stacks' local
  * state (`terraform.<stack>.tfstate`, next to `cdktf.out`) is this run's
@@ -72,7 +50,6 @@ export function synthLabToDisk(labFile: string = CLASSROOM_LAB): string {
 }
 
 /** All resources of one type in synthesized JSON, keyed by logical id. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function resourcesOf(json: any, type: string): Record<string, any> {
   return json.resource?.[type] ?? {};
 }
@@ -81,7 +58,6 @@ export function resourcesOf(json: any, type: string): Record<string, any> {
  * The one `terraform_data` step whose logical id starts with PREFIX, with its
  * address (`terraform_data.<id>`); fails when there is not exactly one.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function stepNamed(json: any, prefix: string): any {
   const found = Object.entries(resourcesOf(json, "terraform_data")).filter(([id]) => id.startsWith(prefix));
   if (found.length !== 1) throw new Error(`expected one step ${prefix}*, found ${found.map(([id]) => id).join(", ") || "none"}`);
@@ -89,7 +65,6 @@ export function stepNamed(json: any, prefix: string): any {
 }
 
 /** The single resource of a type; fails when there is not exactly one. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function onlyResource(json: any, type: string, kind: "resource" | "data" = "resource"): any {
   const all = Object.values(json[kind]?.[type] ?? {});
   if (all.length !== 1) throw new Error(`expected one ${kind} ${type}, found ${all.length}`);

@@ -62,7 +62,6 @@ if (testbedUnavailable) {
 }
 
 /** `openstack --os-cloud CLOUD ARGS -f json`, parsed; throws with the client's message on failure. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function openstack(cloud: string, args: string[]): any {
   const result = spawnSync("/usr/bin/openstack", ["--os-cloud", cloud, ...args, "-f", "json"], { env: { ...process.env, ...testbedEnv }, encoding: "utf8", timeout: 120000 });
   if (result.status !== 0) throw new Error(`openstack ${args.join(" ")} failed: ${result.stderr}`);
@@ -70,12 +69,25 @@ export function openstack(cloud: string, args: string[]): any {
 }
 
 /** Like `openstack`, but returns undefined when the command fails (e.g. "not found"). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function openstackMaybe(cloud: string, args: string[]): any | undefined {
   try {
     return openstack(cloud, args);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The server as `server show` still reports it after waiting up to `seconds` for it to go, or undefined once it
+ * is gone. Nova answers a delete before it removes the record: for a moment `server show` (as admin) still
+ * returns the server with status DELETED, which the provider's destroy accepts as done.
+ */
+export function serverAfterDelete(cloud: string, server: string, seconds = 60): any | undefined {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const shown = openstackMaybe(cloud, ["server", "show", server]);
+    if (shown === undefined || Date.now() >= deadline) return shown;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
   }
 }
 

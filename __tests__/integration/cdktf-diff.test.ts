@@ -5,7 +5,9 @@
  * provider lock into the stack folder, so cdktf runs `tofu init` (from the
  * local mirror) and `tofu plan`, and never `tofu providers lock`, which asks
  * the public registry. The control: with the lock removed, cdktf does run
- * `providers lock`, and the namespace stops it.
+ * `providers lock`, and the namespace stops it. Then the same with CDK
+ * Terrain's CLI (`npm run cdktn -- diff`, README "CDK Terrain"): the same
+ * tofu commands and the same plan, offline.
  *
  * TERRAFORM_BINARY_NAME is a shim that records every tofu command cdktf runs.
  */
@@ -20,12 +22,16 @@ import { describeWithTestbed, TESTBED_CLOUDS, testbedEnv } from "../helpers/test
 import { TOFU, TOFU_CONFIG } from "../helpers/tofu";
 
 const STACK = "testbed-overcloud";
+const CDKTN_CLI = path.join(projectRoot(), ".tools", "cdktn", "node_modules", ".bin", "cdktn");
+const CDKTN_HOOK = path.join(projectRoot(), "tools", "cdktn", "use-cdktn.js");
 
 describeOffline(describeWithTestbed)("npx cdktf diff against the test bed, without network", () => {
   let work: string;
   let outdir: string;
   let stackDir: string;
   let callsFile: string;
+  /** The first test's plan line, for the CDK Terrain test to compare with. */
+  let cdktfPlan: string | undefined;
 
   beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-cdktf-diff-"));
@@ -36,9 +42,11 @@ describeOffline(describeWithTestbed)("npx cdktf diff against the test bed, witho
   });
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  const cdktfDiff = (extra: string[]) => {
+  const cdktfDiff = (extra: string[], toolkit: "cdktf" | "cdktn" = "cdktf") => {
     fs.rmSync(callsFile, { force: true });
-    const result = offlineRun(["npx", "cdktf", "diff", STACK, "--no-color", "--output", outdir, ...extra], {
+    // cdktn: its CLI on the pinned Node.js with the project's code sent to cdktn by the hook, as `npm run cdktn` runs it.
+    const cli = toolkit === "cdktf" ? ["npx", "cdktf"] : [path.join(projectRoot(), "tools", "lts"), CDKTN_CLI];
+    const result = offlineRun([...cli, "diff", STACK, "--no-color", "--output", outdir, ...extra], {
       clouds: TESTBED_CLOUDS,
       cwd: projectRoot(),
       env: {
@@ -51,6 +59,7 @@ describeOffline(describeWithTestbed)("npx cdktf diff against the test bed, witho
         DISABLE_VERSION_CHECK: "1",
         CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1",
         NPM_CONFIG_UPDATE_NOTIFIER: "false",
+        ...(toolkit === "cdktn" ? { NODE_OPTIONS: `--require ${CDKTN_HOOK}` } : {}),
       },
       timeoutSeconds: 540,
     });
@@ -64,7 +73,6 @@ describeOffline(describeWithTestbed)("npx cdktf diff against the test bed, witho
 
     // THEN it succeeds with the plan of a stack that has no state yet: all its resources added
     expect({ status: result.status, output: result.status === 0 ? "" : result.output }).toEqual({ status: 0, output: "" });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const stackJson = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as {
       terraform: { required_providers: Record<string, { source: string }> };
       resource: Record<string, Record<string, any>>;
@@ -72,6 +80,7 @@ describeOffline(describeWithTestbed)("npx cdktf diff against the test bed, witho
     const resources = Object.values(stackJson.resource).reduce((count, byId) => count + Object.keys(byId).length, 0);
     expect(resources).toBeGreaterThan(0);
     expect(result.output).toContain(`Plan: ${resources} to add, 0 to change, 0 to destroy.`);
+    cdktfPlan = `Plan: ${resources} to add, 0 to change, 0 to destroy.`;
     expect(result.output).toContain('resource "openstack_compute_instance_v2"');
     expect(result.output).toContain('resource "openstack_networking_floatingip_v2"');
     // AND cdktf ran tofu init and plan, and no `providers lock`
@@ -98,5 +107,29 @@ describeOffline(describeWithTestbed)("npx cdktf diff against the test bed, witho
     expect(result.status).not.toBe(0);
     expect(result.output).toContain("registry.terraform.io");
     expect(result.output).not.toContain("Plan:");
+  });
+  test("CDK Terrain: `cdktn diff` with the committed lock runs init and plan only, offline, and plans what cdktf planned", () => {
+    // GIVEN cdktf's plan of the stack (the first test's) and a fresh output folder
+    expect(cdktfPlan).toMatch(/^Plan: [1-9]\d* to add, 0 to change, 0 to destroy\.$/);
+    fs.rmSync(outdir, { recursive: true, force: true });
+
+    // WHEN CDK Terrain's CLI synthesizes and plans the same stack offline
+    const result = cdktfDiff([], "cdktn");
+
+    // THEN it succeeds with the same plan, through tofu init and plan and no `providers lock`
+    expect({ status: result.status, output: result.status === 0 ? "" : result.output }).toEqual({ status: 0, output: "" });
+    expect(result.output).toContain(cdktfPlan!);
+    expect(result.calls).toContain("init -no-color");
+    expect(result.calls.some((call) => call.startsWith("plan "))).toBe(true);
+    expect(result.calls.filter((call) => call.startsWith("providers"))).toEqual([]);
+    // AND the stack was synthesized by cdktn (its version stamp), with the committed lock left as synth put it
+    const stackJson = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as {
+      "//": { metadata: { version: string } };
+      terraform: { required_providers: Record<string, { source: string }> };
+    };
+    const cdktnVersion = (JSON.parse(fs.readFileSync(path.join(projectRoot(), ".tools", "cdktn", "node_modules", "cdktn", "package.json"), "utf8")) as { version: string }).version;
+    expect(stackJson["//"].metadata.version).toBe(cdktnVersion);
+    const required = Object.values(stackJson.terraform.required_providers).map(({ source }) => normalizeProviderSource(source));
+    expect(fs.readFileSync(path.join(stackDir, ".terraform.lock.hcl"), "utf8")).toBe(stackLock(fs.readFileSync(PROVIDER_LOCK_FILE, "utf8"), required).text);
   });
 });

@@ -26,7 +26,6 @@ const NODE = `drift-${suffix}`;
 const SERVER = `drift-${suffix}`;
 
 function writeLab(): string {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const lab: any = parse(fs.readFileSync(path.join(projectRoot(), "labs", "testbed", "lab.yaml"), "utf8"));
   // Its own stack names, so its local state files (next to the synth folder) are its own too.
   lab.name = `drift${suffix}`;

@@ -273,6 +273,8 @@ describeWithTestbed("GIVEN a cold move someone left in VERIFY_RESIZE on another 
 
   test("WHEN the lab is planned THEN the plan fails naming it; labcdk settle reverts it, and the apply migrates to compute-4 and converges", async () => {
     expect(run(["apply", "-auto-approve", `-target=${instanceAddress(dir)}`]).stdout).toContain("Apply complete!");
+    // One CI run found two servers of this name here; if it happens again, this shows them (ids, states, hosts, ages).
+    expect(openstack("overcloud", ["server", "list", "--all-projects", "--long", "--name", "^mfd_vm$"])).toHaveLength(1);
     openstackAction("overcloud", ["--os-compute-api-version", "2.56", "server", "migrate", "--host", "compute-1", "mfd_vm"]);
     await waitFor("mfd_vm in VERIFY_RESIZE on compute-1", 180, () => placeOf("mfd_vm").status === "VERIFY_RESIZE");
     expect(placeOf("mfd_vm").host).toBe("compute-1");

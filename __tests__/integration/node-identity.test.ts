@@ -29,7 +29,6 @@ const STACK = "upgrade-undercloud";
 const NODES = ["upg0", "upg1"];
 const IMAGES = ["upgrade-deploy-kernel", "upgrade-deploy-ramdisk"];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 const node = (name: string): Json => openstack("undercloud", ["baremetal", "node", "show", name]);
 

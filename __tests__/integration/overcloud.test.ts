@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { projectRoot } from "../../lab/project-root";
 import { TESTBED_LAB } from "../helpers/synth";
-import { describeWithTestbed, openstack, openstackAction, openstackMaybe, stackOnTestbed, testbedEnv } from "../helpers/testbed";
+import { describeWithTestbed, openstack, openstackAction, openstackMaybe, serverAfterDelete, stackOnTestbed, testbedEnv } from "../helpers/testbed";
 import { tofu } from "../helpers/tofu";
 
 const MIGRATE = path.join(projectRoot(), "scripts", "migrate-instance.sh");
@@ -131,7 +131,7 @@ describeWithTestbed("overcloud stack on the test bed", () => {
   test("destroy leaves no server, port or floating IP behind", () => {
     expect(serverId).not.toBe("");
     run(["destroy", "-auto-approve"]);
-    expect(openstackMaybe("overcloud", ["server", "show", serverId])).toBeUndefined();
+    expect(serverAfterDelete("overcloud", serverId)).toBeUndefined();
     expect(openstack("overcloud", ["port", "list", "--device-id", serverId])).toEqual([]);
     expect(openstackMaybe("overcloud", ["floating", "ip", "show", floatingIpId])).toBeUndefined();
   });

@@ -24,8 +24,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
+import { OvercloudDialect } from "../../lab";
 import { projectRoot } from "../../lab/project-root";
-import { classroomWith, labStacks, stepNamed, synthJson } from "../helpers/synth";
+import { labWith } from "../helpers/lab-builder";
+import { CLASSROOM_LAB, labStacks, stepNamed, synthJson } from "../helpers/synth";
 import { describeWithTestbed, openstack, openstackAction, openstackMaybe, TESTBED_CLOUDS, testbedEnv } from "../helpers/testbed";
 
 const SCRIPTS = path.join(projectRoot(), "scripts");
@@ -52,18 +54,17 @@ const names = {
 type Steps = ReturnType<typeof synthJson>;
 
 /** The classroom lab scaled in: Compute 2 → 1, the leaving node runs on compute-2, compute-1 remains. */
-function scaleInSteps(dialect: string): Steps {
-  const file = classroomWith((text) =>
-    text
-      .replace("dialect: legacy-flags", `dialect: ${dialect}`)
-      .replace(
-        "Compute: { count: 2, flavor: compute, profile: compute }",
-        `Compute:\n      count: 1\n      flavor: compute\n      profile: compute\n      remove:\n        - { hostname: ${names.leaving.hostname}, computeHost: compute-2 }`,
-      )
-      .replace("    - overcloud-novacompute-0.localdomain\n    - overcloud-novacompute-1.localdomain\n", "    - compute-1\n")
-      .replace("host: overcloud-novacompute-0.localdomain", "host: compute-1")
-      .replace("    migration: { to: overcloud-novacompute-1.localdomain, kind: cold }\n", ""),
-  );
+function scaleInSteps(dialect: OvercloudDialect): Steps {
+  const file = labWith(CLASSROOM_LAB, {
+    lab: (l) => {
+      l.overcloud.dialect = dialect;
+      l.overcloud.roles.Compute.count = 1;
+      l.overcloud.roles.Compute.remove = [{ hostname: names.leaving.hostname, computeHost: "compute-2" }];
+      l.overcloud.computeHosts = ["compute-1"];
+      l.instances!["lab_test-nodes"].host = "compute-1";
+      delete l.instances!["lab_test-nodes"].migration;
+    },
+  });
   return synthJson(labStacks(file).undercloud);
 }
 

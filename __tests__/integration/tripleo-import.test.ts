@@ -60,7 +60,6 @@ interface Difference {
   readonly labcdk: unknown;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = Record<string, any>;
 
 function python(script: string, args: string[]): string {

@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadNodeFile, parseCapabilities } from "../../lab";
 import { writeFiles } from "../helpers/files";
@@ -71,13 +72,41 @@ describe("node file", () => {
     ]);
   });
 
+  describe('"bmc_passwords": "apply-time" (the node files labcdk import writes)', () => {
+    const { pm_password: _password, ...withoutPassword } = valid;
+    const file = (content: unknown) => path.join(writeFiles({ "nodes.json": JSON.stringify(content) }), "nodes.json");
+
+    test("GIVEN the marker THEN a BMC node loads without pm_password", () => {
+      expect(loadNodeFile(file({ bmc_passwords: "apply-time", nodes: [withoutPassword] })).map((n) => n.name)).toEqual(["compute2"]);
+    });
+
+    test("GIVEN no marker THEN pm_password is still required", () => {
+      expect(problemsOfRefused(loadNodeFile, file({ nodes: [withoutPassword] }))).toEqual([expect.stringContaining('node "compute2": pm_password: is required for driver ipmi')]);
+    });
+
+    test("GIVEN the marker and a password in the file THEN refused, without showing the password; another marker value is refused", () => {
+      const problems = problemsOfRefused(loadNodeFile, file({ bmc_passwords: "apply-time", nodes: [valid] }));
+      expect(problems).toEqual([expect.stringContaining('node "compute2": pm_password: the file says "bmc_passwords": "apply-time": remove the password, or the marker')]);
+      expect(problems.join("\n")).not.toContain("hunter2-bmc");
+      expect(problemsOfRefused(loadNodeFile, file({ bmc_passwords: "in-the-file", nodes: [withoutPassword] }))).toEqual([
+        expect.stringContaining('bmc_passwords: must be "apply-time" (the passwords are not in this file) or left out (got "in-the-file")'),
+        expect.stringContaining("pm_password: is required for driver ipmi"),
+      ]);
+    });
+  });
+
   test("names outside the safe set are refused (they become Terraform addresses and shell values)", () => {
     const file = nodeFile([{ ...valid, name: "compute 2;rm" }]);
     expect(problemsOfRefused(loadNodeFile, file)[0]).toContain('node "compute 2;rm": name: must start with a letter or digit');
   });
 
-  test("capability strings parse as key:value pairs", () => {
-    expect(parseCapabilities("profile:compute,boot_option:local")).toEqual({ profile: "compute", boot_option: "local" });
-    expect(parseCapabilities("profile")).toBeUndefined();
+  test("GIVEN the shared capability strings (the scripts' parser reads them too) WHEN parsed THEN well-formed ones read as the table says, malformed ones are refused", () => {
+    const table: { wellFormed: { text: string; capabilities: Record<string, string> }[]; malformed: { text: string }[] } = JSON.parse(
+      fs.readFileSync(path.join(__dirname, "..", "fixtures", "capabilities.json"), "utf8"),
+    );
+    expect(table.wellFormed.length).toBeGreaterThan(3);
+    expect(table.malformed.length).toBeGreaterThan(3);
+    for (const { text, capabilities } of table.wellFormed) expect({ text, parsed: parseCapabilities(text) }).toEqual({ text, parsed: capabilities });
+    for (const { text } of table.malformed) expect({ text, parsed: parseCapabilities(text) }).toEqual({ text, parsed: undefined });
   });
 });

@@ -4,9 +4,10 @@
  * the test bed by __tests__/integration/tripleo-import.test.ts; these tests
  * pin the mapping where it is decided.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { readNodeFile } from "../../lab";
-import { capabilitiesText, ironicNodeSpec, isImageName, NodeImages } from "../../lab/ironic-fields";
+import { capabilitiesText, ironicNodeSpec, isImageName, NodeImages, nodeVariableSuffix } from "../../lab/ironic-fields";
 import { writeFiles } from "../helpers/files";
 
 const images: NodeImages = { deployKernel: "lab-kernel-id", deployRamdisk: "lab-ramdisk-id" };
@@ -110,5 +111,14 @@ describe("image references and capabilities", () => {
   test("capabilities are written sorted by key, as tripleo-common's dict_to_capabilities does (or in the order given, when asked)", () => {
     expect(capabilitiesText({ profile: "compute", boot_option: "local" })).toBe("boot_option:local,profile:compute");
     expect(capabilitiesText({ profile: "compute", boot_option: "local" }, "as given")).toBe("profile:compute,boot_option:local");
+  });
+});
+
+describe("node names in environment-variable names", () => {
+  test("GIVEN the shared table (also read by the Python unit tests) WHEN each name is mapped THEN it reads as the table says", () => {
+    const table: { names: Record<string, string> } = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "node-variable-names.json"), "utf8"));
+    expect(Object.keys(table.names).length).toBeGreaterThan(3);
+    const mapped = Object.fromEntries(Object.keys(table.names).map((name) => [name, nodeVariableSuffix(name)]));
+    expect(mapped).toEqual(table.names);
   });
 });

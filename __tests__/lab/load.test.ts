@@ -118,6 +118,42 @@ describe("a lab file with mistakes", () => {
     expect(problemsOfRefused(loadLab, file)).toEqual([expect.stringContaining("instances.lab_test-nodes.migration.to: is the host the instance boots on")]);
   });
 
+  describe("adopt: (written by labcdk import)", () => {
+    const SERVER = "0b6f2c1e-8a7d-4a6e-9f3c-2d1e0a9b8c7d";
+    const PORT = "1c7a3d2f-9b8e-4b7f-8a4d-3e2f1b0c9d8e";
+    const FIP = "2d8b4e3a-0c9f-4c8a-9b5e-4f3a2c1d0e9f";
+    const RULE = "3e9c5f4b-1d0a-4d9b-8c6f-5a4b3d2e1f0a";
+    const adopt = (ids: string) => (t: string) => t.replace("    migration: { to: overcloud-novacompute-1.localdomain, kind: cold }", `    migration: { to: overcloud-novacompute-1.localdomain, kind: cold }\n    adopt: ${ids}`);
+
+    test("GIVEN server, port and floating IP ids THEN the lab loads with them", () => {
+      const lab = loadLab(classroomWith(adopt(`{ serverId: ${SERVER}, portId: ${PORT}, floatingIpId: ${FIP} }`)));
+      expect(lab.instances["lab_test-nodes"].adopt).toEqual({ serverId: SERVER, portId: PORT, floatingIpId: FIP });
+    });
+
+    test("GIVEN an id that is not a UUID THEN it is refused naming the field and the value", () => {
+      expect(problemsOfRefused(loadLab, classroomWith(adopt(`{ serverId: lab_test-nodes, portId: ${PORT} }`)))).toEqual([
+        expect.stringMatching(/lab\.yaml:\d+:\d+: instances\.lab_test-nodes\.adopt\.serverId: must be a UUID .* \(got "lab_test-nodes"\)/),
+      ]);
+    });
+
+    test("GIVEN a floating IP adopted by an instance without floatingIp THEN refused", () => {
+      const file = classroomWith((t) => adopt(`{ serverId: ${SERVER}, portId: ${PORT}, floatingIpId: ${FIP} }`)(t).replace("    floatingIp: { pool: lab_pubnet, address: 172.25.250.51 }\n", ""));
+      expect(problemsOfRefused(loadLab, file)).toEqual([expect.stringContaining("instances.lab_test-nodes.adopt.floatingIpId: adopts a floating IP but the instance has no floatingIp")]);
+    });
+
+    test("GIVEN one id adopted twice THEN refused naming both places", () => {
+      expect(problemsOfRefused(loadLab, classroomWith(adopt(`{ serverId: ${SERVER}, portId: ${SERVER} }`)))).toEqual([
+        expect.stringContaining(`instances.lab_test-nodes.adopt.portId: adopts ${SERVER}, which instances.lab_test-nodes.adopt.serverId adopts too`),
+      ]);
+    });
+
+    test("GIVEN an ICMP rule adopted while allowIcmp is false THEN refused; with allowIcmp true it loads", () => {
+      const rule = (allow: boolean) => (t: string) => t.replace("  allowIcmp: true\n", `  allowIcmp: ${allow}\n  adopt: { icmpRuleId: ${RULE} }\n`);
+      expect(problemsOfRefused(loadLab, classroomWith(rule(false)))).toEqual([expect.stringContaining("securityGroup.adopt.icmpRuleId: adopts an ICMP rule but allowIcmp is false")]);
+      expect(loadLab(classroomWith(rule(true))).securityGroup.adopt).toEqual({ icmpRuleId: RULE });
+    });
+  });
+
   test("node settings for a node the node file does not have are refused", () => {
     const file = classroomWith((t) => t.replace("    compute2:\n", "    compute3:\n"));
     expect(problemsOfRefused(loadLab, file)).toEqual([

@@ -3,23 +3,22 @@
  * read by the stacks, `overcloud render`, `verify` and `settle`.
  */
 import { enrolmentSpec, loadLab, resolveLab } from "../../lab";
-import { CLASSROOM_LAB, classroomWith, TESTBED_LAB } from "../helpers/synth";
+import { labWith } from "../helpers/lab-builder";
+import { CLASSROOM_LAB, TESTBED_LAB } from "../helpers/synth";
 
 const classroom = resolveLab(loadLab(CLASSROOM_LAB));
 
 /** The classroom lab scaled in: Compute keeps 1 node; novacompute-1 (a compute host) and a node without instances leave. */
-const SCALE_IN = classroomWith((text) =>
-  text
-    .replace(
-      "Compute: { count: 2, flavor: compute, profile: compute }",
-      "Compute:\n      count: 1\n      flavor: compute\n      profile: compute\n      remove:\n" +
-        "        - { hostname: overcloud-novacompute-1, computeHost: overcloud-novacompute-1.localdomain }\n" +
-        "        - { hostname: overcloud-novacompute-9 }",
-    )
-    .replace("CephStorage: { count: 1, flavor: ceph-storage, profile: ceph-storage }", "CephStorage: { count: 0, flavor: ceph-storage, profile: ceph-storage, remove: [{ hostname: overcloud-cephstorage-0 }] }")
-    .replace("    - overcloud-novacompute-1.localdomain\n", "")
-    .replace("    migration: { to: overcloud-novacompute-1.localdomain, kind: cold }\n", ""),
-);
+const SCALE_IN = labWith(CLASSROOM_LAB, {
+  lab: (l) => {
+    l.overcloud.roles.Compute.count = 1;
+    l.overcloud.roles.Compute.remove = [{ hostname: "overcloud-novacompute-1", computeHost: "overcloud-novacompute-1.localdomain" }, { hostname: "overcloud-novacompute-9" }];
+    l.overcloud.roles.CephStorage.count = 0;
+    l.overcloud.roles.CephStorage.remove = [{ hostname: "overcloud-cephstorage-0" }];
+    l.overcloud.computeHosts = ["overcloud-novacompute-0.localdomain"];
+    delete l.instances!["lab_test-nodes"].migration;
+  },
+});
 
 describe("resolveLab: nodes", () => {
   test("GIVEN the classroom lab (no capabilities in the node file) WHEN resolved THEN compute2's capabilities are the lab's", () => {
@@ -27,7 +26,7 @@ describe("resolveLab: nodes", () => {
   });
 
   test("GIVEN a node file with capabilities WHEN the lab sets some of the same keys THEN the lab's win and the others stay", () => {
-    const file = classroomWith(undefined, (node) => (node.capabilities = "profile:control,boot_mode:uefi"));
+    const file = labWith(CLASSROOM_LAB, { node: (node) => (node.capabilities = "profile:control,boot_mode:uefi") });
     const [node] = resolveLab(loadLab(file)).baremetal.nodes;
     expect(node.capabilities).toEqual({ profile: "compute", boot_mode: "uefi", boot_option: "local" });
   });
@@ -41,7 +40,7 @@ describe("resolveLab: nodes", () => {
   });
 
   test("GIVEN a node's own kernel by Glance name and ramdisk by URL WHEN resolved THEN only the name is looked up", () => {
-    const file = classroomWith(undefined, (node) => Object.assign(node, { kernel_id: "my-kernel", ramdisk_id: "https://images.example/ramdisk" }));
+    const file = labWith(CLASSROOM_LAB, { node: (node) => Object.assign(node, { kernel_id: "my-kernel", ramdisk_id: "https://images.example/ramdisk" }) });
     const [node] = resolveLab(loadLab(file)).baremetal.nodes;
     expect(node.kernelImage).toEqual({ reference: "my-kernel", lookUp: true });
     expect(node.ramdiskImage).toEqual({ reference: "https://images.example/ramdisk", lookUp: false });

@@ -82,14 +82,12 @@ function environmentFilesOf(argv: readonly string[]): string[] {
   return argv.flatMap((word, i) => (word === "-e" ? [argv[i + 1]] : []));
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function parametersOf(rendered: RenderedCommands): Record<string, any> {
   const text = rendered.files[PARAMETERS_FILE];
   expect(text).toBeDefined();
   return parse(text).parameter_defaults;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function deploymentOf(rendered: RenderedCommands): any[] {
   const text = rendered.files[BAREMETAL_DEPLOYMENT_FILE];
   expect(text).toBeDefined();
@@ -378,7 +376,6 @@ function run(tool: string, args: readonly string[], cwd?: string): Checked {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function checkArgv(release: string, argv: readonly string[]): Checked & { json?: any } {
   const result = run("check_argv.py", ["--release", release, "--json", "--", ...argv]);
   return result.status === 0 ? { ...result, json: JSON.parse(result.stdout) } : result;
@@ -544,7 +541,6 @@ describeWithTripleo("fidelity: the real tripleoclient parser of each dialect's r
 
 describeWithTripleoAnsible("fidelity: baremetal_deployment.yaml through tripleo-ansible's schema and expand()", () => {
   /** Writes the rendered files to a fresh folder and checks the deployment file. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   function expand(rendered: RenderedCommands, stack: string): Checked & { json?: any } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-bm-"));
     try {

@@ -1,13 +1,17 @@
-"""Unit tests of scripts/lib/ironic_enroll.py: how an inspection failure is reported."""
+"""Unit tests of scripts/lib/ironic_enroll.py: how an inspection failure is reported, the introspection
+settings (refused when missing: their defaults are the lab schema's), the stuck-node hint."""
+import json
 import os
 import sys
 import time
 import unittest
+from unittest import mock
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "lib"))
 
 import ironic_enroll  # noqa: E402  (after the path above)
-from ironic_enroll import Failure, next_step, one_line  # noqa: E402
+from ironic_enroll import SETTINGS, BadSetting, Failure, next_step, one_line, setting  # noqa: E402
+from node_hints import HINTS  # noqa: E402
 
 # Ironic 29's agent inspection records a ramdisk's error with its hooks' report, over two lines.
 EPOXY_ERROR = ("Failed to finish inspection: Failed to inspect hardware. Reason: failed to run inspection hooks: "
@@ -50,6 +54,47 @@ class InspectionFailed(unittest.TestCase):
             next_step(track, {"provision_state": "inspect failed", "last_error": EPOXY_ERROR})
         self.assertRegex(str(failed.exception), r"^introspection failed after \d+s: Failed to finish inspection: .* Ramdisk reported error: no disks found$")
         self.assertNotIn("\n", str(failed.exception))
+
+
+class Settings(unittest.TestCase):
+    """The introspection settings have their defaults in lab/schema.ts only: the script refuses instead of guessing."""
+
+    def test_given_a_whole_number_when_read_then_that_number(self):
+        with mock.patch.dict(os.environ, {"INTROSPECTION_POLL_SECONDS": "30"}):
+            self.assertEqual(setting("INTROSPECTION_POLL_SECONDS"), 30)
+
+    def test_given_no_value_when_read_then_refused_saying_where_the_default_lives(self):
+        # GIVEN none of the settings in the environment
+        with mock.patch.dict(os.environ, clear=False):
+            for name in SETTINGS:
+                os.environ.pop(name, None)
+            # WHEN each is read THEN refused, naming it, the lab schema and that it is unset
+            for name in SETTINGS:
+                with self.assertRaises(BadSetting) as refused:
+                    setting(name)
+                self.assertIn("%s must be a whole number of at least 1 (got nothing: it is unset)" % name, str(refused.exception))
+                self.assertIn("lab/schema.ts", str(refused.exception))
+
+    def test_given_a_malformed_value_when_read_then_refused_showing_it(self):
+        for value in ("", "0", "-5", "ten", "2.5", "\uff11\uff12"):
+            with mock.patch.dict(os.environ, {"INTROSPECTION_CONCURRENCY": value}):
+                with self.assertRaises(BadSetting) as refused:
+                    setting("INTROSPECTION_CONCURRENCY")
+                self.assertIn("(got %s)" % json.dumps(value), str(refused.exception))
+
+
+class StuckHint(unittest.TestCase):
+    def test_given_a_node_past_its_bound_in_inspect_wait_when_stepped_then_aborted_with_the_shared_hint(self):
+        # GIVEN a node waiting for its inspection ramdisk longer than INTROSPECTION_TIMEOUT_SECONDS
+        track = InspectingTrack()
+        track.since -= 30
+        with mock.patch.dict(os.environ, {"INTROSPECTION_TIMEOUT_SECONDS": "20"}):
+            # WHEN the next step is decided
+            action, why = next_step(track, {"provision_state": "inspect wait", "target_provision_state": "manageable", "last_error": None})
+        # THEN the inspection is aborted, with node_hints' words for the state
+        self.assertEqual(action, "abort")
+        self.assertRegex(why, r"^gave up after \d+s in inspect wait \(last_error: None\); ")
+        self.assertTrue(why.endswith("; " + HINTS["inspect wait"]))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import unittest
 from unittest import mock
 
 import overcloud_nodes
+from node_hints import HINTS
 from overcloud_nodes import absent, deployed, node_view, shrinking, state_counts, stuck_report
 
 
@@ -75,6 +76,10 @@ class Stuck(unittest.TestCase):
                                    " -- see last_error; openstack baremetal node undeploy returns it to available")
         self.assertRegex(lines[1], r"^node compute3 \(overcloud-novacompute-1\): wait call-back -- the deploy ramdisk never called back: .*zero-byte ifcfg-eth\* files")
         self.assertEqual(lines[2], "node odd (no instance): rescuing")
+
+    def test_given_a_node_in_inspect_wait_when_reported_then_the_hint_the_enrolment_gives_too(self):
+        # GIVEN a node waiting for its inspection ramdisk WHEN reported THEN with the one table's hint (node_hints.py)
+        self.assertEqual(stuck_report([node("n", "inspect wait")]), ["node n (no instance): inspect wait -- " + HINTS["inspect wait"]])
 
     def test_given_only_settled_nodes_when_reported_then_nothing(self):
         self.assertEqual(stuck_report([node("a", s) for s in ("active", "available", "manageable", "enroll")]), [])

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { IronicNodeSpec } from "../../lab/ironic-fields";
+import { IronicNodeSpec, nodeVariableSuffix } from "../../lab/ironic-fields";
 import { projectRoot } from "../../lab/project-root";
 import { enrollNodes, fakeNodeSpec } from "../helpers/enroll";
 import { describeWithTestbed, openstack, openstackAction, openstackMaybe, openstackTry } from "../helpers/testbed";
@@ -111,7 +111,7 @@ describeWithTestbed("scripts/enroll-nodes.sh on the test bed", () => {
   test("a missing BMC password stops the run before any request: no node is created", () => {
     const result = enroll([spec(0), spec(1, { driver: "ipmi", password_fields: ["ipmi_password"] })]);
     expect(result.status).toBe(1);
-    const variable = `LABCDK_BMC_PASSWORD_${name(1).toUpperCase().replace(/-/g, "_")}`;
+    const variable = `LABCDK_BMC_PASSWORD_${nodeVariableSuffix(name(1))}`;
     expect(result.stderr).toContain(`node ${name(1)}: no BMC password: ${variable} and LABCDK_BMC_PASSWORD_FILE are unset, and the node file is not at `);
     expect(result.stderr).toContain(`Set ${variable}, or LABCDK_BMC_PASSWORD_FILE to a JSON {"node": "password"} file or to the node file itself`);
     expect(openstackMaybe("undercloud", ["baremetal", "node", "show", name(0)])).toBeUndefined();

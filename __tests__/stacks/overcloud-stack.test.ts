@@ -1,4 +1,5 @@
-import { CLASSROOM_DEV_LAB, CREATED_LAB, labStacks, onlyResource, synthJson } from "../helpers/synth";
+import { CLASSROOM_DEV_LAB, CLASSROOM_LAB, CREATED_LAB, labStacks, onlyResource, resourcesOf, synthJson } from "../helpers/synth";
+import { labWith } from "../helpers/lab-builder";
 
 describe("overcloud stack of the classroom lab", () => {
   const json = synthJson(labStacks().overcloud);
@@ -26,7 +27,8 @@ describe("overcloud stack of the classroom lab", () => {
 
   test("the floating IP is the pre-allocated 172.25.250.51 of lab_pubnet, associated with the instance's port", () => {
     const fip = onlyResource(json, "openstack_networking_floatingip_v2", "data");
-    expect(fip).toMatchObject({ address: "172.25.250.51", pool: "lab_pubnet" });
+    // The data source's pool filters on the floating network's ID (Neutron's floating_network_id): lab_pubnet's looked-up ID, not its name.
+    expect(fip).toMatchObject({ address: "172.25.250.51", pool: expect.stringMatching(/^\$\{data\.openstack_networking_network_v2\.Network-lab_pubnet_Network_[0-9A-F]+\.id\}$/) });
     const association = onlyResource(json, "openstack_networking_floatingip_associate_v2");
     expect(association.floating_ip).toMatch(/^\$\{data\.openstack_networking_floatingip_v2\..*\.address\}$/);
     expect(association.port_id).toMatch(/^\$\{openstack_networking_port_v2\.Instance-lab_test-nodes_Port_[0-9A-F]+\.id\}$/);
@@ -116,7 +118,7 @@ describe("overcloud stack of the dev variant", () => {
     const server = onlyResource(json, "openstack_compute_instance_v2");
     expect(server.name).toBe("dev_test-nodes");
     expect(server.availability_zone).toBe("nova:overcloud-novacompute-1.localdomain");
-    expect(onlyResource(json, "openstack_networking_floatingip_v2", "data").pool).toBe("dev_pubnet");
+    expect(onlyResource(json, "openstack_networking_floatingip_v2", "data").pool).toMatch(/^\$\{data\.openstack_networking_network_v2\.Network-dev_pubnet_Network_[0-9A-F]+\.id\}$/);
   });
 });
 
@@ -148,5 +150,44 @@ describe("overcloud stack of a lab that creates its network, router and flavor",
 
   test("an SSH rule and no ICMP rule, as the lab says", () => {
     expect(onlyResource(json, "openstack_networking_secgroup_rule_v2")).toMatchObject({ protocol: "tcp", port_range_min: 22, port_range_max: 22, direction: "ingress" });
+  });
+});
+
+describe("overcloud stack of a lab adopted by labcdk import", () => {
+  const SERVER = "0b6f2c1e-8a7d-4a6e-9f3c-2d1e0a9b8c7d";
+  const PORT = "1c7a3d2f-9b8e-4b7f-8a4d-3e2f1b0c9d8e";
+  const FIP = "2d8b4e3a-0c9f-4c8a-9b5e-4f3a2c1d0e9f";
+  const RULE = "3e9c5f4b-1d0a-4d9b-8c6f-5a4b3d2e1f0a";
+  const adopted = labWith(CLASSROOM_LAB, {
+    lab: (lab) => {
+      const instance = lab.instances!["lab_test-nodes"];
+      delete instance.migration;
+      instance.adopt = { serverId: SERVER, portId: PORT, floatingIpId: FIP };
+      lab.securityGroup!.adopt = { icmpRuleId: RULE };
+    },
+  });
+  const json = synthJson(labStacks(adopted).overcloud);
+  const importOf = (type: string) => {
+    const [address] = Object.keys(resourcesOf(json, type));
+    return json.import?.find((i: { to: string }) => i.to === `${type}.${address}`)?.id;
+  };
+
+  test("GIVEN adopt ids THEN server, port, floating IP association and ICMP rule are imported by those ids, nothing else", () => {
+    expect(importOf("openstack_compute_instance_v2")).toBe(SERVER);
+    expect(importOf("openstack_networking_port_v2")).toBe(PORT);
+    expect(importOf("openstack_networking_floatingip_associate_v2")).toBe(FIP);
+    expect(importOf("openstack_networking_secgroup_rule_v2")).toBe(RULE);
+    expect(json.import).toHaveLength(4);
+  });
+
+  test("the adopted server keeps Nova's network block and the port Neutron's fixed IP (ignore_changes): adopting never replaces them", () => {
+    expect(onlyResource(json, "openstack_compute_instance_v2").lifecycle).toEqual({ ignore_changes: ["network", "stop_before_destroy", "force_delete"] });
+    expect(onlyResource(json, "openstack_networking_port_v2").lifecycle).toEqual({ ignore_changes: ["fixed_ip"] });
+  });
+
+  test("GIVEN no adopt ids (the classroom lab) THEN no import block and no ignore_changes", () => {
+    const plain = synthJson(labStacks().overcloud);
+    expect(plain.import).toBeUndefined();
+    expect(onlyResource(plain, "openstack_compute_instance_v2").lifecycle).toBeUndefined();
   });
 });

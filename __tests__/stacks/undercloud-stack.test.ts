@@ -1,4 +1,5 @@
-import { classroomWith, labStacks, resourcesOf, stepNamed as stepOf, synthJson } from "../helpers/synth";
+import { LabChanges, labWith } from "../helpers/lab-builder";
+import { CLASSROOM_LAB, labStacks, resourcesOf, stepNamed as stepOf, synthJson } from "../helpers/synth";
 
 describe("undercloud stack of the classroom lab", () => {
   const { undercloud, lab } = labStacks();
@@ -76,17 +77,16 @@ describe("undercloud stack of the classroom lab", () => {
   });
 
   test("changes that are not another machine leave the identity alone; each machine change replaces it", () => {
-    const identity = (edit: (text: string) => string, nodeEdit?: (node: any) => void) =>
-      stepOf(synthJson(labStacks(classroomWith(edit, nodeEdit)).undercloud), "Node-compute2_Machine_").triggers_replace;
+    const identity = (changes: LabChanges) => stepOf(synthJson(labStacks(labWith(CLASSROOM_LAB, changes)).undercloud), "Node-compute2_Machine_").triggers_replace;
     const base = stepNamed("Node-compute2_Machine_").triggers_replace;
     // GIVEN edits that keep the machine: WHEN synthesized THEN the identity is the same.
-    expect(identity((t) => t.replace("introspectionTimeoutSeconds: 1800", "introspectionTimeoutSeconds: 3600"))).toEqual(base);
-    expect(identity((t) => t.replace("deployKernelImage: bm-deploy-kernel", "deployKernelImage: bm-deploy-kernel-2"))).toEqual(base);
-    expect(identity((t) => t.replace("{ profile: compute, boot_option: local }", "{ profile: compute, boot_option: netboot }"))).toEqual(base);
-    expect(identity((t) => t + "\n", (n) => Object.assign(n, { cpu: "4", memory: "8192", root_device: { size: 39 }, resource_class: "compute" }))).toEqual(base);
+    expect(identity({ lab: (l) => (l.baremetal.introspectionTimeoutSeconds = 3600) })).toEqual(base);
+    expect(identity({ lab: (l) => (l.baremetal.deployKernelImage = "bm-deploy-kernel-2") })).toEqual(base);
+    expect(identity({ lab: (l) => (l.baremetal.nodes!.compute2.capabilities = { profile: "compute", boot_option: "netboot" }) })).toEqual(base);
+    expect(identity({ node: (n) => Object.assign(n, { cpu: "4", memory: "8192", root_device: { size: 39 }, resource_class: "compute" }) })).toEqual(base);
     // GIVEN edits that make it another machine: THEN the identity differs.
-    expect(identity((t) => t + "\n", (n) => (n.pm_addr = "192.168.1.114")).NODE_BMC_ADDRESS).toBe("192.168.1.114");
-    expect(identity((t) => t + "\n", (n) => (n.mac = ["52:54:00:00:fa:0e"])).NODE_MACS).toBe("52:54:00:00:fa:0e");
+    expect(identity({ node: (n) => (n.pm_addr = "192.168.1.114") }).NODE_BMC_ADDRESS).toBe("192.168.1.114");
+    expect(identity({ node: (n) => (n.mac = ["52:54:00:00:fa:0e"]) }).NODE_MACS).toBe("52:54:00:00:fa:0e");
   });
 
   test("the enrolment re-runs on a node entry, a replaced machine or drift; never on its timeouts or the node file's path", () => {
@@ -110,7 +110,7 @@ describe("undercloud stack of the classroom lab", () => {
       inputs: { OS_CLOUD: "undercloud", NODE_NAMES: "compute2", NODE_CAPABILITIES_COMPUTE2: "profile:compute,boot_option:local" },
       state: "tagged",
     });
-    const slower = stepOf(synthJson(labStacks(classroomWith((text) => text.replace("introspectionTimeoutSeconds: 1800", "introspectionTimeoutSeconds: 3600"))).undercloud), "Nodes_Enroll_");
+    const slower = stepOf(synthJson(labStacks(labWith(CLASSROOM_LAB, { lab: (l) => (l.baremetal.introspectionTimeoutSeconds = 3600) })).undercloud), "Nodes_Enroll_");
     expect(slower.input.INTROSPECTION_TIMEOUT_SECONDS).toBe("3600");
     expect(slower.triggers_replace).toEqual(enroll.triggers_replace);
   });
@@ -168,11 +168,11 @@ describe("undercloud stack of the classroom lab", () => {
     expect(Object.keys(deploy.triggers_replace).sort()).toEqual(["OS_CLOUD", "OVERCLOUD_STACK", "RENDERED_SHA256"]);
     expect(deploy.triggers_replace.RENDERED_SHA256).toBe(deploy.input.RENDERED_SHA256);
     expect(deploy.input.RENDERED_SHA256).toMatch(/^[0-9a-f]{64}$/);
-    const other = labStacks(classroomWith((text) => text.replace("deployTimeoutMinutes: 90", "deployTimeoutMinutes: 120")));
+    const other = labStacks(labWith(CLASSROOM_LAB, { lab: (l) => (l.overcloud.deployTimeoutMinutes = 120) }));
     const otherDeploy = stepOf(synthJson(other.undercloud), "Overcloud_Deploy_");
     expect(otherDeploy.input.DEPLOY_TIMEOUT_MINUTES).toBe("120");
     expect(otherDeploy.triggers_replace).toEqual(deploy.triggers_replace);
-    const scaled = labStacks(classroomWith((text) => text.replace("Compute: { count: 2,", "Compute: { count: 1,")));
+    const scaled = labStacks(labWith(CLASSROOM_LAB, { lab: (l) => (l.overcloud.roles.Compute.count = 1) }));
     const scaledDeploy = stepOf(synthJson(scaled.undercloud), "Overcloud_Deploy_");
     expect(scaledDeploy.triggers_replace.RENDERED_SHA256).not.toBe(deploy.triggers_replace.RENDERED_SHA256);
   });
@@ -194,15 +194,13 @@ describe("undercloud stack of the classroom lab", () => {
 });
 
 describe("undercloud stack of a scale-in (Compute 3 → 2, overcloud-novacompute-1 leaves)", () => {
-  const file = classroomWith((text) =>
-    text
-      .replace(
-        "Compute: { count: 2, flavor: compute, profile: compute }",
-        "Compute:\n      count: 2\n      flavor: compute\n      profile: compute\n      remove:\n        - { hostname: overcloud-novacompute-1, computeHost: overcloud-novacompute-1.localdomain }",
-      )
-      .replace("    - overcloud-novacompute-1.localdomain\n", "    - overcloud-novacompute-2.localdomain\n")
-      .replace("migration: { to: overcloud-novacompute-1.localdomain", "migration: { to: overcloud-novacompute-2.localdomain"),
-  );
+  const file = labWith(CLASSROOM_LAB, {
+    lab: (l) => {
+      l.overcloud.roles.Compute.remove = [{ hostname: "overcloud-novacompute-1", computeHost: "overcloud-novacompute-1.localdomain" }];
+      l.overcloud.computeHosts = ["overcloud-novacompute-0.localdomain", "overcloud-novacompute-2.localdomain"];
+      l.instances!["lab_test-nodes"].migration!.to = "overcloud-novacompute-2.localdomain";
+    },
+  });
   const { undercloud } = labStacks(file);
   const scaledJson = synthJson(undercloud);
   const only = (prefix: string) => stepOf(scaledJson, prefix);
@@ -234,10 +232,7 @@ describe("undercloud stack of a scale-in (Compute 3 → 2, overcloud-novacompute
 describe("undercloud stack of nodes with their own deploy images", () => {
   test("a Glance name is looked up once per name (any characters); an ID or a URL goes to Ironic as written", () => {
     const uuid = "0b8c2a63-3b59-4a3b-9d4a-2a1f4a0e7c11";
-    const file = classroomWith(
-      (text) => text + "\n",
-      (node) => Object.assign(node, { kernel_id: "ipa/kernel 2026", ramdisk_id: uuid }),
-    );
+    const file = labWith(CLASSROOM_LAB, { node: (node) => Object.assign(node, { kernel_id: "ipa/kernel 2026", ramdisk_id: uuid }) });
     const json = synthJson(labStacks(file).undercloud);
     const images = json.data.openstack_images_image_v2;
     expect(Object.keys(images).sort()).toEqual(["DeployKernel", "DeployRamdisk", "NodeImage-ipa_kernel_2026"]);

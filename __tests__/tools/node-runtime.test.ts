@@ -10,6 +10,7 @@ import { projectRoot } from "../../lab/project-root";
 
 const ROOT = projectRoot();
 const LTS = path.join(ROOT, "tools", "lts");
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- bin/ is plain JavaScript without type declarations: loaded by path, typed here
 const { isSupportedNode } = require(path.join(ROOT, "bin", "node-support.js")) as { isSupportedNode: (version: string) => boolean };
 const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, file), "utf8"));
 

@@ -25,16 +25,6 @@ openstack_cli() {
   timeout --kill-after=10 "${LABCDK_OPENSTACK_CALL_SECONDS:-60}" openstack "$@"
 }
 
-# project_dir: the labcdk checkout the synthesized stack came from
-# (LABCDK_PROJECT_DIR, else three levels above the stack folder cdktf.out/stacks/<stack>).
-project_dir() {
-  if [ -n "${LABCDK_PROJECT_DIR:-}" ]; then
-    printf '%s\n' "$LABCDK_PROJECT_DIR"
-  else
-    (cd ../../.. && pwd)
-  fi
-}
-
 # wait_until DESCRIPTION TIMEOUT_SECONDS POLL_SECONDS COMMAND...: runs COMMAND
 # every POLL_SECONDS and prints what it printed as a progress line. COMMAND
 # exits 0 when the wait is over, 1 to keep waiting, anything else when the

@@ -24,7 +24,8 @@ import openstack
 from openstack import utils
 
 import ironic_node
-from ironic_node import DEPLOYED_STATES, STUCK_HINTS, IntrospectionSlots, bmc_password, die, log
+from ironic_node import DEPLOYED_STATES, IntrospectionSlots, bmc_password, die, log
+from node_hints import hint as stuck_hint
 from observation import capabilities
 
 ENV = os.environ
@@ -52,9 +53,23 @@ SPEC_PREFIX = "LABCDK_NODE_"
 DISCOVERED = ("cpus", "cpu_arch", "memory_mb", "local_gb")
 
 
-def number(name):
+# The introspection settings. The stack always sets them from the lab, whose defaults live in
+# lab/schema.ts only: a missing or malformed one is refused, never replaced by a default of ours.
+SETTINGS = ("INTROSPECTION_TIMEOUT_SECONDS", "INTROSPECTION_POLL_SECONDS", "INTROSPECTION_CONCURRENCY")
+
+
+class BadSetting(Exception):
+    pass
+
+
+def setting(name):
+    """One of SETTINGS: a whole number of at least 1, as the environment holds it; BadSetting otherwise."""
     value = ENV.get(name, "")
-    return int(value) if value else None
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise BadSetting("%s must be a whole number of at least 1 (got %s): the stack sets it from the lab "
+                         "(lab/schema.ts holds its default); see enroll-nodes.sh --help"
+                         % (name, json.dumps(value) if name in ENV else "nothing: it is unset"))
+    return int(value)
 
 
 def node_specs():
@@ -293,9 +308,9 @@ def next_step(track, node):
     # A failed node keeps the target of what failed (inspect failed → manageable): it is not moving.
     failed = state.endswith(" failed") or state == "error"
     if node["target_provision_state"] and not failed:
-        bound = {"manage": MANAGE_TIMEOUT, "provide": PROVIDE_TIMEOUT}.get(track.action, number("INTROSPECTION_TIMEOUT_SECONDS"))
+        bound = {"manage": MANAGE_TIMEOUT, "provide": PROVIDE_TIMEOUT}.get(track.action) or setting("INTROSPECTION_TIMEOUT_SECONDS")
         if waited > bound:
-            hint = STUCK_HINTS.get(state)
+            hint = stuck_hint(state)
             why = "gave up after %ds in %s (last_error: %s)%s" % (waited, state, node["last_error"], "; " + hint if hint else "")
             if state == "inspect wait":
                 return "abort", why
@@ -363,8 +378,8 @@ def converge(conn, specs, infos):
             failures[spec["name"]] = str(error)
     log("%d node(s) registered; taking them to available" % len(tracks))
 
-    slots = IntrospectionSlots(number("INTROSPECTION_CONCURRENCY") or 20)
-    poll, delay = number("INTROSPECTION_POLL_SECONDS") or 10, 1
+    slots = IntrospectionSlots(setting("INTROSPECTION_CONCURRENCY"))
+    poll, delay = setting("INTROSPECTION_POLL_SECONDS"), 1
     try:
         while tracks:
             nodes = list_nodes(conn, version)
@@ -392,7 +407,7 @@ def converge(conn, specs, infos):
                         waiting.append((name, why))
                     elif step == "inspect" and not slots.take(name):
                         waited = time.monotonic() - track.since
-                        if waited > number("INTROSPECTION_TIMEOUT_SECONDS"):
+                        if waited > setting("INTROSPECTION_TIMEOUT_SECONDS"):
                             raise Failure("no introspection slot free after %ds (%d in use on this machine)" % (waited, slots.count))
                         waiting.append((name, "waiting for an introspection slot (%d in use)" % slots.count))
                     else:
@@ -419,6 +434,11 @@ def main():
     for name in ("OS_CLOUD", "CREATE_DEFAULTS"):
         if not ENV.get(name):
             die("missing environment variable %s (set by the stack; see enroll-nodes.sh --help)" % name)
+    try:
+        for name in SETTINGS:
+            setting(name)
+    except BadSetting as error:
+        die(str(error))
     specs = node_specs()
     # Every password is found before the first request: a missing one stops nothing half-way.
     infos = {spec["name"]: with_password(spec) for spec in specs}

@@ -3,7 +3,7 @@
     python3 ironic_node.py unenroll      (run by unenroll-node.sh, which documents the environment)
 
 ironic_enroll.py (the fleet's enrolment) imports the helpers: log lines, the
-apply-time BMC password, the introspection slots and the stuck-state hints.
+apply-time BMC password and the introspection slots (the stuck-state hints: node_hints.py).
 The BMC password is sent only in API request bodies, never printed.
 """
 import fcntl
@@ -15,6 +15,7 @@ import time
 
 import openstack
 
+from node_hints import hint as stuck_hint
 from observation import variable_suffix
 
 ENV = os.environ
@@ -145,16 +146,6 @@ class IntrospectionSlots:
             self.release(owner)
 
 
-# What to look at when a node sits too long in a waiting state.
-STUCK_HINTS = {
-    "inspect wait": "the inspection ramdisk never reported back: check the node console (did it PXE-boot?), "
-                    "DHCP on the provisioning network, and the BMC's boot device",
-    "wait call-back": "the deploy ramdisk never called back: check the node console; the runbook names cloud-init "
-                      "racing the network (zero-byte ifcfg-eth* files): delete them and reboot the node",
-    "clean wait": "cleaning waits for the ramdisk: check the node console and the cleaning network",
-}
-
-
 def wait_for(conn, node, target, timeout, poll, what):
     """Polls until the node reaches `target`; fails at once in a failed state (other than the one it
     is leaving: `node` as it was before the request), with last_error."""
@@ -168,7 +159,7 @@ def wait_for(conn, node, target, timeout, poll, what):
         if (node.provision_state.endswith("failed") or node.provision_state == "error") and node.provision_state != leaving:
             die("node %s %s: %s after %ds: %s" % (node.name, what, node.provision_state, waited, node.last_error))
         if waited > timeout:
-            hint = STUCK_HINTS.get(node.provision_state)
+            hint = stuck_hint(node.provision_state)
             die("node %s %s: gave up after %ds in %s (last_error: %s)%s" % (
                 node.name, what, timeout, node.provision_state, node.last_error, "; " + hint if hint else ""))
         log("node %s %s: waiting, %ds of %ds (%s)" % (node.name, what, waited, timeout, node.provision_state))

@@ -7,6 +7,7 @@ Ironic nodes are read with an explicit field list, so driver_info (BMC
 addresses, users, passwords) is never fetched, let alone printed.
 """
 import os
+import re
 import urllib.parse
 
 ENV = os.environ
@@ -61,18 +62,24 @@ def one_line(value):
 
 
 def variable_suffix(name):
-    """A node name in environment-variable names (LABCDK_BMC_PASSWORD_<NAME>, NODE_CAPABILITIES_<NAME>): upper-cased, other characters as "_"."""
-    return "".join(c if c.isalnum() else "_" for c in name.upper())
+    """A node name in environment-variable names (LABCDK_BMC_PASSWORD_<NAME>, NODE_CAPABILITIES_<NAME>): upper-cased,
+    every character other than A-Z and 0-9 as "_" (as nodeVariableSuffix in lab/ironic-fields.ts; both are tested
+    against __tests__/fixtures/node-variable-names.json)."""
+    return re.sub("[^A-Z0-9]", "_", name.upper())
 
 
 def capabilities(text):
+    """Ironic's `key:value,...` (or a dict) as a dict, key and value trimmed. Lenient, for what a
+    node holds: a pair without a value reads as an empty one, an empty key is skipped (the lab's
+    own capabilities were checked by parseCapabilities in lab/instackenv.ts; both parsers are
+    tested against __tests__/fixtures/capabilities.json)."""
     if isinstance(text, dict):
         return {str(k): str(v) for k, v in text.items()}
     result = {}
     for pair in str(text or "").split(","):
-        key, _, value = pair.strip().partition(":")
-        if key:
-            result[key] = value
+        key, _, value = pair.partition(":")
+        if key.strip():
+            result[key.strip()] = value.strip()
     return result
 
 

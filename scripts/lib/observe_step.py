@@ -7,21 +7,15 @@ drift" is string equality. Read-only: GET requests only.
 
   ironic-nodes              NODE_NAMES ("name,...")
       "registered"                 every node exists and its enrolment is done (available, or deployed)
-      "<name>: <word>; ..."        else each node that is not, in the given order, with the word
-                                   ironic-node prints for it
+      "<name>: <word>; ..."        else each node that is not, in the given order, with its word:
+                                   "absent" (no such node), "provision_state=<state>" (the enroll
+                                   step's work is undone: enroll, manageable, inspect failed, ...)
   ironic-nodes-capabilities NODE_NAMES, NODE_CAPABILITIES_<NAME> per node ("key:value,..."; the name
                             upper-cased, other characters as "_")
       "tagged"                     every node has the wanted values (an absent node counts as tagged:
                                    ironic-nodes reports it, and the enrolment tags a node it registers)
-      "<name>: <key:value,...>; ..." else each node that differs, with its values of the wanted keys
-                                   as ironic-node-capabilities prints them
-  ironic-node               NODE_NAME      (one node; observations made before the fleet checks)
-      "registered"                 the node exists and enrolling is done (available, or deployed)
-      "absent"                     no such node
-      "provision_state=<state>"    the enroll step's work is undone (enroll, manageable, inspect failed, ...)
-  ironic-node-capabilities  NODE_NAME, NODE_CAPABILITIES ("key:value,...")
-      "key:value,..."              the wanted keys, sorted, with the node's values ("key:(unset)");
-                                   "(none)" when nothing is wanted. An absent node prints the wanted state.
+      "<name>: <key:value,...>; ..." else each node that differs: the wanted keys, sorted, with the
+                                   node's values ("key:(unset)")
   nova-instance-host        INSTANCE_ID, TARGET_HOST
       "host=<host>"                the server's compute host. An absent server prints the wanted
                                    state: the OpenStack provider replaces the server, and with it the step.
@@ -37,7 +31,7 @@ import os
 import sys
 import time
 
-from observation import CannotObserve, Cloud, capabilities, observe_compute_hosts, observe_node, observe_nodes, observe_server, variable_suffix
+from observation import CannotObserve, Cloud, capabilities, observe_compute_hosts, observe_nodes, observe_server, variable_suffix
 
 ENV = os.environ
 
@@ -102,16 +96,6 @@ def ironic_nodes_capabilities(cloud):
     return "; ".join(drifted) or "tagged"
 
 
-def ironic_node(cloud):
-    (name,) = need("NODE_NAME")
-    return enrolment_word(observe_node(cloud.connect(), name))
-
-
-def ironic_node_capabilities(cloud):
-    name, wanted_text = need("NODE_NAME", "NODE_CAPABILITIES")
-    return capability_words(observe_node(cloud.connect(), name), capabilities(wanted_text))
-
-
 def nova_instance_host(cloud):
     server_id, target = need("INSTANCE_ID", "TARGET_HOST")
     server = observe_server(cloud.connect(), server_id)
@@ -133,8 +117,6 @@ def compute_hosts(cloud):
 CHECKS = {
     "ironic-nodes": ironic_nodes,
     "ironic-nodes-capabilities": ironic_nodes_capabilities,
-    "ironic-node": ironic_node,
-    "ironic-node-capabilities": ironic_node_capabilities,
     "nova-instance-host": nova_instance_host,
     "compute-hosts": compute_hosts,
 }

@@ -24,21 +24,13 @@ import json
 import os
 import sys
 
+from node_hints import hint
 from observation import capabilities
 
 ENV = os.environ
 
 # Provision states a node rests in; any other is on its way somewhere.
 SETTLED = {"active", "available", "manageable", "enroll"}
-# What to look at when a deploy hangs with a node in this state.
-DEPLOY_HINTS = {
-    "wait call-back": "the deploy ramdisk never called back: check the node console; the runbook names cloud-init racing the network (zero-byte ifcfg-eth* files): delete them and reboot the node",
-    "deploying": "Ironic is writing the image: check the conductor log",
-    "clean wait": "cleaning waits for the ramdisk: check the node console and the cleaning network",
-    "deploy failed": "see last_error; openstack baremetal node undeploy returns it to available",
-}
-
-
 def node_view(row):
     """One row of `openstack baremetal node list -f json` as {name, state, profile, hostname, last_error}.
     hostname is instance_info.display_name: the overcloud server name of a deployed node."""
@@ -76,8 +68,8 @@ def stuck_report(nodes):
         line = "node %s (%s): %s" % (n["name"], n["hostname"] or "no instance", n["state"])
         if n.get("last_error"):
             line += "; last error: %s" % n["last_error"]
-        if n["state"] in DEPLOY_HINTS:
-            line += " -- " + DEPLOY_HINTS[n["state"]]
+        if hint(n["state"]):
+            line += " -- " + hint(n["state"])
         lines.append(line)
     return lines
 

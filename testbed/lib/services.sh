@@ -12,10 +12,10 @@ rabbit_env() { # environment of the rabbitmq server and its CLI tools
     ERL_EPMD_PORT="$PORT_EPMD")
 }
 
-start_uwsgi() { # start_uwsgi NAME PORT WSGI_FILE ENV=VALUE
+start_uwsgi() { # start_uwsgi NAME PORT WSGI_FILE ENV=VALUE [PROCESSES]
   start_bg "$1" /usr/bin/uwsgi-core --plugin python3 --http-socket "$HOST:$2" \
     --wsgi-file "$BIN/$3" --env "$4" --master --die-on-term --lazy-apps \
-    --processes 2 --threads 1 --buffer-size 65535 --add-header "Connection: close" \
+    --processes "${5:-2}" --threads 1 --buffer-size 65535 --add-header "Connection: close" \
     --need-app --disable-logging
 }
 
@@ -27,7 +27,8 @@ start_service() {
     mariadb) start_bg mariadb /usr/sbin/mariadbd --defaults-file="$ETC/mariadb/my.cnf" --user="$(id -un)" ;;
     epmd) start_bg epmd /usr/bin/epmd -address "$HOST" -port "$PORT_EPMD" ;;
     rabbitmq) rabbit_env; start_bg rabbitmq env "${RABBIT_ENV[@]}" /usr/lib/rabbitmq/bin/rabbitmq-server ;;
-    keystone) start_uwsgi keystone "$PORT_KEYSTONE" keystone-wsgi-public.wsgi "OS_KEYSTONE_CONFIG_DIR=$ETC/keystone" ;;
+    # One process: Keystone's in-process cache (keystone.conf) is then never stale.
+    keystone) start_uwsgi keystone "$PORT_KEYSTONE" keystone-wsgi-public.wsgi "OS_KEYSTONE_CONFIG_DIR=$ETC/keystone" 1 ;;
     placement) start_uwsgi placement "$PORT_PLACEMENT" placement-api.wsgi "OS_PLACEMENT_CONFIG_DIR=$ETC/placement" ;;
     glance) start_bg glance "$BIN/glance-api" --config-file "$ETC/glance/glance-api.conf" ;;
     neutron) start_bg neutron "$BIN/neutron-server" --config-file "$ETC/neutron/neutron.conf" \
