@@ -58,7 +58,6 @@ longer than OBSERVE_TIMEOUT_SECONDS; 1 bad input.
 """
 import json
 import os
-import signal
 import sys
 import time
 
@@ -66,7 +65,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from env_input import EnvInput  # noqa: E402
-from observation import CannotObserve, Cloud, observe_compute_hosts, observe_heat_stack, observe_instance, observe_node  # noqa: E402
+from observation import CannotObserve, Cloud, deadline, observe_compute_hosts, observe_heat_stack, observe_instance, observe_node  # noqa: E402
 
 INPUT = EnvInput("observe-lab")
 die = INPUT.die
@@ -78,17 +77,9 @@ def main():
     nodes, hosts, instances = INPUT.names("OBSERVE_NODES"), INPUT.names("OBSERVE_COMPUTE_HOSTS"), INPUT.names("OBSERVE_INSTANCES")
     stack = INPUT.text("OBSERVE_HEAT_STACK")
     api_timeout = INPUT.seconds("OBSERVE_API_TIMEOUT_SECONDS", 10)
-    deadline = INPUT.seconds("OBSERVE_TIMEOUT_SECONDS", 60)
+    seconds = INPUT.seconds("OBSERVE_TIMEOUT_SECONDS", 60)
     undercloud = Cloud("undercloud", INPUT.text("UNDERCLOUD_CLOUD", "undercloud"), api_timeout)
     overcloud = Cloud("overcloud", INPUT.text("OVERCLOUD_CLOUD", "overcloud"), api_timeout)
-    current = [undercloud]
-
-    def out_of_time(*_):
-        cloud = current[0]
-        die("gave up after %ds (OBSERVE_TIMEOUT_SECONDS) on the %s cloud %r, at: %s" % (deadline, cloud.role, cloud.name, cloud.step), 2)
-
-    signal.signal(signal.SIGALRM, out_of_time)
-    signal.setitimer(signal.ITIMER_REAL, deadline)
 
     observed = {
         "version": 1,
@@ -99,23 +90,22 @@ def main():
         "heatStack": None,
         "instances": {},
     }
-    try:
-        if nodes or stack:
-            undercloud.connect()
-            for name in nodes:
-                observed["nodes"][name] = observe_node(undercloud, name)
-            if stack:
-                observed["heatStack"] = observe_heat_stack(undercloud, stack)
-        if hosts or instances:
-            current[0] = overcloud
-            overcloud.connect()
-            if hosts:
-                observed["computeHosts"] = observe_compute_hosts(overcloud, hosts)
-            for name in instances:
-                observed["instances"][name] = observe_instance(overcloud, name)
-    except CannotObserve as error:
-        die(str(error), 2)
-    signal.setitimer(signal.ITIMER_REAL, 0)
+    with deadline(seconds, "OBSERVE_TIMEOUT_SECONDS", (undercloud, overcloud), die):
+        try:
+            if nodes or stack:
+                undercloud.connect()
+                for name in nodes:
+                    observed["nodes"][name] = observe_node(undercloud, name)
+                if stack:
+                    observed["heatStack"] = observe_heat_stack(undercloud, stack)
+            if hosts or instances:
+                overcloud.connect()
+                if hosts:
+                    observed["computeHosts"] = observe_compute_hosts(overcloud, hosts)
+                for name in instances:
+                    observed["instances"][name] = observe_instance(overcloud, name)
+        except CannotObserve as error:
+            die(str(error), 2)
     json.dump(observed, sys.stdout, indent=2)
     sys.stdout.write("\n")
 

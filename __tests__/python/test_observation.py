@@ -2,6 +2,7 @@
 whose BMC credentials they must not fetch), the reading of the answers, and the node-name mapping
 shared with the TypeScript side."""
 import json
+import time
 import os
 import sys
 import unittest
@@ -10,7 +11,7 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "lib"))
 
-from observation import capabilities, observe_node, observe_nodes, variable_suffix  # noqa: E402  (after the path above)
+from observation import Cloud, capabilities, deadline, observe_node, observe_nodes, variable_suffix  # noqa: E402  (after the path above)
 
 FIXTURES = os.path.join(HERE, "..", "fixtures")
 SECRET = "bmc-secret-password"
@@ -121,3 +122,41 @@ class Capabilities(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Died(Exception):
+    pass
+
+
+def dying(messages):
+    def die(message, code):
+        messages.append((message, code))
+        raise Died()
+    return die
+
+
+class Deadline(unittest.TestCase):
+    def test_given_a_read_of_the_second_cloud_when_out_of_time_then_dies_naming_that_cloud_and_request(self):
+        messages = []
+        under, over = Cloud("undercloud", "uc", 5), Cloud("overcloud", "oc", 5)
+        under.started = over.started = True  # what connect() records first
+        over.step = "GET compute /os-hypervisors"
+        with self.assertRaises(Died):
+            with deadline(0.05, "OBSERVE_TIMEOUT_SECONDS", (under, over), dying(messages)):
+                time.sleep(2)
+        self.assertEqual(messages, [("gave up after 0.05s (OBSERVE_TIMEOUT_SECONDS) on the overcloud cloud 'oc', "
+                                     "at: GET compute /os-hypervisors", 2)])
+
+    def test_given_no_cloud_started_when_out_of_time_then_the_first_is_named_connecting(self):
+        messages = []
+        with self.assertRaises(Died):
+            with deadline(0.05, "INVENTORY_TIMEOUT_SECONDS", (Cloud("undercloud", "uc", 5), Cloud("overcloud", "oc", 5)), dying(messages)):
+                time.sleep(2)
+        self.assertIn("on the undercloud cloud 'uc', at: connecting", messages[0][0])
+
+    def test_given_a_block_in_time_when_it_ends_then_the_alarm_is_off(self):
+        messages = []
+        with deadline(0.2, "X", (Cloud("undercloud", "uc", 5),), dying(messages)):
+            pass
+        time.sleep(0.4)
+        self.assertEqual(messages, [])

@@ -10,7 +10,8 @@ then the exit code the tool documents (1 bad input, 2 a cloud could not be read)
 import json
 import os
 import sys
-import time
+
+import script_log
 
 
 class EnvInput:
@@ -20,8 +21,7 @@ class EnvInput:
 
     def die(self, message, code):
         """One line on stderr, `HH:MM:SS [script] error: message`, then exit with `code`."""
-        print("%s [%s] error: %s" % (time.strftime("%H:%M:%S", time.gmtime()), self.script, message), file=sys.stderr, flush=True)
-        sys.exit(code)
+        script_log.die(self.script, message, code)
 
     def no_arguments(self, argv, doc):
         """--help/-h prints `doc` and exits 0; any other argument is bad input (inputs come from the environment)."""

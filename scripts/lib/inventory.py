@@ -29,7 +29,6 @@ Exit: 0 read; 2 a cloud could not be reached or answered an error, or out of tim
 """
 import json
 import os
-import signal
 import sys
 import time
 import urllib.parse
@@ -38,7 +37,7 @@ import urllib.parse
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from env_input import EnvInput  # noqa: E402
-from observation import CannotObserve, Cloud, capabilities  # noqa: E402
+from observation import CannotObserve, Cloud, capabilities, deadline  # noqa: E402
 
 INPUT = EnvInput("inventory")
 die = INPUT.die
@@ -205,30 +204,21 @@ def main():
     INPUT.no_arguments(sys.argv, __doc__)
     nodes, servers = INPUT.names("INVENTORY_NODES"), INPUT.names("INVENTORY_INSTANCES")
     api_timeout = INPUT.seconds("INVENTORY_API_TIMEOUT_SECONDS", 10)
-    deadline = INPUT.seconds("INVENTORY_TIMEOUT_SECONDS", 120)
+    seconds = INPUT.seconds("INVENTORY_TIMEOUT_SECONDS", 120)
     undercloud = Cloud("undercloud", INPUT.text("UNDERCLOUD_CLOUD", "undercloud"), api_timeout)
     overcloud = Cloud("overcloud", INPUT.text("OVERCLOUD_CLOUD", "overcloud"), api_timeout)
-    current = [undercloud]
-
-    def out_of_time(*_):
-        cloud = current[0]
-        die("gave up after %ds (INVENTORY_TIMEOUT_SECONDS) on the %s cloud %r, at: %s" % (deadline, cloud.role, cloud.name, cloud.step), 2)
-
-    signal.signal(signal.SIGALRM, out_of_time)
-    signal.setitimer(signal.ITIMER_REAL, deadline)
-    try:
-        undercloud.connect()
-        found, missing = read_nodes(undercloud, nodes)
-        deploy_images = image_names(undercloud) if undercloud.has("image") else {}
-        current[0] = overcloud
-        overcloud.connect()
-        inventory = {"version": 1, "readAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                     "clouds": {"undercloud": undercloud.name, "overcloud": overcloud.name},
-                     "nodes": found, "missingNodes": missing, "deployImages": deploy_images}
-        inventory.update(read_overcloud(overcloud, servers))
-    except CannotObserve as error:
-        die(str(error), 2)
-    signal.setitimer(signal.ITIMER_REAL, 0)
+    with deadline(seconds, "INVENTORY_TIMEOUT_SECONDS", (undercloud, overcloud), die):
+        try:
+            undercloud.connect()
+            found, missing = read_nodes(undercloud, nodes)
+            deploy_images = image_names(undercloud) if undercloud.has("image") else {}
+            overcloud.connect()
+            inventory = {"version": 1, "readAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                         "clouds": {"undercloud": undercloud.name, "overcloud": overcloud.name},
+                         "nodes": found, "missingNodes": missing, "deployImages": deploy_images}
+            inventory.update(read_overcloud(overcloud, servers))
+        except CannotObserve as error:
+            die(str(error), 2)
     json.dump(inventory, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
 

@@ -17,13 +17,13 @@ sent only in API request bodies, never printed.
 """
 import json
 import os
-import sys
 import time
 
 import openstack
 from openstack import utils
 
 import ironic_node
+import script_log
 from ironic_node import DEPLOYED_STATES, IntrospectionSlots, bmc_password, die, log
 from node_hints import hint as stuck_hint
 from observation import capabilities
@@ -449,7 +449,7 @@ def main():
         die(str(error))
     if failures:
         for name, message in sorted(failures.items()):
-            print("%s [enroll-nodes] error: node %s: %s" % (time.strftime("%H:%M:%S", time.gmtime()), name, message), file=sys.stderr, flush=True)
+            script_log.error(ironic_node.SCRIPT, "node %s: %s" % (name, message))
         die("%d of %d node(s) not enrolled (above); the others went on. Apply again once fixed: it converges." % (len(failures), len(specs)))
     log("all %d node(s) available" % len(specs))
 

@@ -15,6 +15,7 @@ import time
 
 import openstack
 
+import script_log
 from node_hints import hint as stuck_hint
 from observation import variable_suffix
 
@@ -23,12 +24,11 @@ SCRIPT = "unenroll-node"
 
 
 def log(message):
-    print("%s [%s] %s" % (time.strftime("%H:%M:%S", time.gmtime()), SCRIPT, message), flush=True)
+    script_log.log(SCRIPT, message)
 
 
 def die(message):
-    print("%s [%s] error: %s" % (time.strftime("%H:%M:%S", time.gmtime()), SCRIPT, message), file=sys.stderr, flush=True)
-    sys.exit(1)
+    script_log.die(SCRIPT, message, 1)
 
 
 DEPLOYED_STATES = ("active", "deploying", "wait call-back", "deploy failed")

@@ -9,10 +9,9 @@ and one the move left in VERIFY_RESIZE on a remaining host is confirmed there
 and moved again. The host stays disabled once disabled.
 """
 import os
-import sys
-import time
 
 import nova_migrate
+import script_log
 from nova_migrate import IN_FLIGHT, Nova, Stop, converge, first_line
 from placement import flavor_needs, placement_free
 
@@ -23,7 +22,7 @@ MOVABLE = ("ACTIVE", "SHUTOFF")
 
 
 def log(message):
-    print("%s [%s] %s" % (time.strftime("%H:%M:%S", time.gmtime()), SCRIPT, message), flush=True)
+    script_log.log(SCRIPT, message)
 
 
 def plan_moves(instances, free, order):
@@ -151,17 +150,14 @@ def drain(d, conn, host, remaining, kind, timeout, poll):
 def main():
     for name in ("OS_CLOUD", "DRAIN_HOST", "REMAINING_HOSTS", "MIGRATION_KIND"):
         if not ENV.get(name) and not (name == "REMAINING_HOSTS" and name in ENV):
-            print("%s [%s] error: missing environment variable %s (see drain-compute.sh --help)" % (time.strftime("%H:%M:%S", time.gmtime()), SCRIPT, name), file=sys.stderr)
-            sys.exit(2)
+            script_log.die(SCRIPT, "missing environment variable %s (see drain-compute.sh --help)" % name, 2)
     import openstack  # late: the unit tests import this module without a cloud
     try:
         conn = openstack.connect(cloud=ENV["OS_CLOUD"], api_timeout=nova_migrate.API_TIMEOUT)
         remaining = [h for h in ENV["REMAINING_HOSTS"].split(",") if h]
         drain(Drain(conn), conn, ENV["DRAIN_HOST"], remaining, ENV["MIGRATION_KIND"], int(ENV.get("TIMEOUT_SECONDS") or 900), int(ENV.get("POLL_SECONDS") or 5))
     except (Stop, openstack.exceptions.SDKException) as error:
-        print("%s [%s] error: %s" % (time.strftime("%H:%M:%S", time.gmtime()), SCRIPT, first_line(error) if not isinstance(error, Stop) else " ".join(str(error).split())),
-              file=sys.stderr, flush=True)
-        sys.exit(1)
+        script_log.die(SCRIPT, str(error) if isinstance(error, Stop) else first_line(error), 1)
 
 
 if __name__ == "__main__":

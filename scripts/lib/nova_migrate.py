@@ -19,9 +19,9 @@ the run with the instance's state and host. Every request is bounded
 per poll.
 """
 import os
-import sys
 import time
 
+import script_log
 from placement import flavor_needs, placement_free
 
 ENV = os.environ
@@ -39,7 +39,7 @@ RECOVER = "re-run the apply: it takes the instance on from where it is"
 
 
 def log(message):
-    print("%s [%s] %s" % (time.strftime("%H:%M:%S", time.gmtime()), SCRIPT, message), flush=True)
+    script_log.log(SCRIPT, message)
 
 
 class Stop(Exception):
@@ -240,8 +240,7 @@ def verify(nova, view, target, timeout=120, poll=2):
 
 
 def fail(message, code):
-    print("%s [%s] error: %s" % (time.strftime("%H:%M:%S", time.gmtime()), SCRIPT, message), file=sys.stderr, flush=True)
-    sys.exit(code)
+    script_log.die(SCRIPT, message, code)
 
 
 def main():
@@ -268,7 +267,7 @@ def main():
         else:
             log("%s is already on %s; nothing to do (%s)" % (view["name"], target, view["status"]))
     except (Stop, openstack.exceptions.SDKException) as error:
-        fail(" ".join(str(error).split()), 1)
+        fail(str(error), 1)
 
 
 def find_server(conn, name):

@@ -6,8 +6,10 @@ Every request is a bounded GET; failures raise CannotObserve naming the cloud.
 Ironic nodes are read with an explicit field list, so driver_info (BMC
 addresses, users, passwords) is never fetched, let alone printed.
 """
+import contextlib
 import os
 import re
+import signal
 import urllib.parse
 
 ENV = os.environ
@@ -22,10 +24,12 @@ class Cloud:
 
     def __init__(self, role, name, timeout):
         self.role, self.name, self.timeout, self.conn = role, name, timeout, None
-        self.step = "connecting"
+        self.step, self.started = "connecting", False
 
     def connect(self):
         import openstack  # noqa: late import: --help works without openstacksdk
+
+        self.started = True
 
         try:
             self.conn = openstack.connect(cloud=self.name, api_timeout=self.timeout)
@@ -55,6 +59,23 @@ class Cloud:
             raise CannotObserve("%s cloud %r: %s answered HTTP %d: %s"
                                 % (self.role, self.name, self.step, response.status_code, one_line(response.text)[:300]))
         return response.json()
+
+
+@contextlib.contextmanager
+def deadline(seconds, variable, clouds, die):
+    """Runs the block under one deadline for all its requests (SIGALRM, `seconds` from `variable`).
+    Out of time, die(message, 2) names the cloud being read (the last of `clouds` that began to
+    connect) and the request it was at."""
+    def out_of_time(*_):
+        cloud = ([c for c in clouds if c.started] or list(clouds[:1]))[-1]
+        die("gave up after %gs (%s) on the %s cloud %r, at: %s" % (seconds, variable, cloud.role, cloud.name, cloud.step), 2)
+
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def one_line(value):

@@ -29,8 +29,8 @@ provider's timeout_seconds bounds the whole run).
 """
 import os
 import sys
-import time
 
+import script_log
 from observation import CannotObserve, Cloud, capabilities, observe_compute_hosts, observe_nodes, observe_server, variable_suffix
 
 ENV = os.environ
@@ -41,7 +41,7 @@ ENROLL_UNDONE = ("enroll", "verifying", "manageable", "inspecting", "inspect wai
 
 
 def die(message, code):
-    print("%s [observe-step] error: %s" % (time.strftime("%H:%M:%S", time.gmtime()), message), file=sys.stderr, flush=True)
+    script_log.error("observe-step", message)
     sys.exit(code)
 
 
