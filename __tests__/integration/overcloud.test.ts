@@ -87,25 +87,45 @@ describeWithTestbed("overcloud stack on the test bed", () => {
 
   test("a target without room for the flavor is refused with the numbers, before anything moves", () => {
     // Take all but 512 MB of compute-0's memory with a Placement allocation of our own.
+    // Other test files run beside this one and move instances on and off compute-0: when one
+    // leaves it between our allocation and the script's own reading of Placement, the script
+    // (rightly) finds room and moves the instance. That attempt proves nothing about a full
+    // target: the instance is moved back and the check taken again, at most three times.
     const provider = openstack("overcloud", ["resource", "provider", "list", "--name", "compute-0"])[0].uuid;
-    const inventory = openstack("overcloud", ["resource", "provider", "inventory", "show", provider, "MEMORY_MB"]);
-    const usage = openstack("overcloud", ["resource", "provider", "usage", "show", provider]).find((u: any) => u.resource_class === "MEMORY_MB").usage;
-    const capacity = Math.floor(inventory.total * inventory.allocation_ratio) - inventory.reserved;
-    // One allocation may not exceed max_unit: take the memory in as many consumers as that needs.
-    const consumers: string[] = [];
-    try {
+    const fillCompute0 = (): string[] => {
+      const inventory = openstack("overcloud", ["resource", "provider", "inventory", "show", provider, "MEMORY_MB"]);
+      const usage = openstack("overcloud", ["resource", "provider", "usage", "show", provider]).find((u: any) => u.resource_class === "MEMORY_MB").usage;
+      const capacity = Math.floor(inventory.total * inventory.allocation_ratio) - inventory.reserved;
+      // One allocation may not exceed max_unit: take the memory in as many consumers as that needs.
+      const consumers: string[] = [];
       for (let left = capacity - usage - 512; left > 0; left -= inventory.max_unit) {
         const consumer = randomUUID();
         consumers.push(consumer);
         openstackAction("overcloud", ["resource", "provider", "allocation", "set", consumer, "--project-id", randomUUID(), "--user-id", randomUUID(), "--allocation", `rp=${provider},MEMORY_MB=${Math.min(left, inventory.max_unit)}`]);
       }
-      const result = migrate("compute-0");
-      expect(result.status).toBe(1);
-      expect(result.stderr).toMatch(/target compute-0 lacks room for lab_test-nodes \(free \d+ VCPU \/ 512 MB \/ \d+ GB, needs 2 \/ 1024 \/ 11\); nothing moved/);
+      return consumers;
+    };
+    let result: ReturnType<typeof migrate> | undefined;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const consumers: string[] = [];
+      try {
+        consumers.push(...fillCompute0());
+        result = migrate("compute-0");
+      } finally {
+        for (const consumer of consumers) openstackAction("overcloud", ["resource", "provider", "allocation", "delete", consumer]);
+      }
+      if (result.status !== 0) break;
+      // It moved: only right if the script saw room, i.e. memory was freed on compute-0 meanwhile.
+      const seen = /target compute-0 free: \d+ VCPU, (\d+) MB RAM/.exec(result.stdout);
+      expect(seen).not.toBeNull();
+      expect(Number(seen![1])).toBeGreaterThanOrEqual(1024);
+      const back = migrate("compute-1");
+      expect(back.status).toBe(0);
       expect(host()).toBe("compute-1");
-    } finally {
-      for (const consumer of consumers) openstackAction("overcloud", ["resource", "provider", "allocation", "delete", consumer]);
     }
+    expect(result?.status).toBe(1);
+    expect(result?.stderr).toMatch(/target compute-0 lacks room for lab_test-nodes \(free \d+ VCPU \/ 512 MB \/ \d+ GB, needs 2 \/ 1024 \/ 11\); nothing moved/);
+    expect(host()).toBe("compute-1");
   });
 
   test("and back: cold migration compute-1 → compute-0, confirmed, floating IP still on the port", () => {
