@@ -92,24 +92,23 @@ describeWithTestbed("overcloud stack on the test bed", () => {
     // (rightly) finds room and moves the instance. That attempt proves nothing about a full
     // target: the instance is moved back and the check taken again, at most three times.
     const provider = openstack("overcloud", ["resource", "provider", "list", "--name", "compute-0"])[0].uuid;
-    const fillCompute0 = (): string[] => {
+    // Each consumer is recorded before its allocation is set, so that a failure half-way still frees what was taken.
+    const fillCompute0 = (consumers: string[]): void => {
       const inventory = openstack("overcloud", ["resource", "provider", "inventory", "show", provider, "MEMORY_MB"]);
       const usage = openstack("overcloud", ["resource", "provider", "usage", "show", provider]).find((u: any) => u.resource_class === "MEMORY_MB").usage;
       const capacity = Math.floor(inventory.total * inventory.allocation_ratio) - inventory.reserved;
       // One allocation may not exceed max_unit: take the memory in as many consumers as that needs.
-      const consumers: string[] = [];
       for (let left = capacity - usage - 512; left > 0; left -= inventory.max_unit) {
         const consumer = randomUUID();
         consumers.push(consumer);
         openstackAction("overcloud", ["resource", "provider", "allocation", "set", consumer, "--project-id", randomUUID(), "--user-id", randomUUID(), "--allocation", `rp=${provider},MEMORY_MB=${Math.min(left, inventory.max_unit)}`]);
       }
-      return consumers;
     };
     let result: ReturnType<typeof migrate> | undefined;
     for (let attempt = 1; attempt <= 3; attempt++) {
       const consumers: string[] = [];
       try {
-        consumers.push(...fillCompute0());
+        fillCompute0(consumers);
         result = migrate("compute-0");
       } finally {
         for (const consumer of consumers) openstackAction("overcloud", ["resource", "provider", "allocation", "delete", consumer]);
