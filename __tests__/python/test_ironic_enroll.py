@@ -10,7 +10,7 @@ from unittest import mock
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "lib"))
 
 import ironic_enroll  # noqa: E402  (after the path above)
-from ironic_enroll import SETTINGS, BadSetting, Failure, next_step, one_line, setting  # noqa: E402
+from ironic_enroll import SETTINGS, BadSetting, Failure, next_step, node_patch, one_line, setting  # noqa: E402
 from node_hints import HINTS  # noqa: E402
 
 # Ironic 29's agent inspection records a ramdisk's error with its hooks' report, over two lines.
@@ -81,6 +81,40 @@ class Settings(unittest.TestCase):
                 with self.assertRaises(BadSetting) as refused:
                     setting("INTROSPECTION_CONCURRENCY")
                 self.assertIn("(got %s)" % json.dumps(value), str(refused.exception))
+
+
+SPEC = {"name": "compute1", "driver": "ipmi", "password_fields": [], "fields": {}, "extra": {},
+        "properties": {"cpus": "2", "memory_mb": "6144", "local_gb": "40", "cpu_arch": "x86_64"}}
+
+
+def ironic_node(state, finished_at=None, local_gb="39"):
+    """The node as Ironic lists it: the file's fields, but the disk size introspection found."""
+    return {"name": "compute1", "driver": "ipmi", "driver_info": {}, "instance_uuid": None,
+            "provision_state": state, "inspection_finished_at": finished_at,
+            "properties": dict(SPEC["properties"], local_gb=local_gb)}
+
+
+class NodePatch(unittest.TestCase):
+    """A re-apply brings a node's fields to the file, but keeps what introspection found."""
+
+    def test_given_an_inspected_node_when_patched_then_what_introspection_found_is_kept(self):
+        ops, held = node_patch(SPEC, {}, ironic_node("available", finished_at="2026-12-02T10:00:00"))
+        self.assertEqual((ops, held), ([], []))
+
+    def test_given_a_node_being_inspected_when_patched_then_what_introspection_wrote_is_kept(self):
+        # GIVEN a node an interrupted apply left in inspection: ironic-inspector has already written
+        # local_gb 39, Ironic has not yet recorded the inspection as finished (seen in CI on Zed)
+        for state in ("inspect wait", "inspecting"):
+            # WHEN the re-apply compares it with the file THEN it does not write the file's 40 back
+            ops, _ = node_patch(SPEC, {}, ironic_node(state))
+            self.assertEqual(ops, [], state)
+
+    def test_given_a_node_never_inspected_when_patched_then_the_file_s_properties_are_written(self):
+        # GIVEN a manageable node no introspection has touched, whose disk differs from the file
+        for state in ("manageable", "enroll", "inspect failed"):
+            # WHEN patched THEN the file's value is what it gets
+            ops, _ = node_patch(SPEC, {}, ironic_node(state))
+            self.assertEqual(ops, [{"op": "add", "path": "/properties/local_gb", "value": "40"}], state)
 
 
 class StuckHint(unittest.TestCase):

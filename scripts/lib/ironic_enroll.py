@@ -51,6 +51,10 @@ SPEC_PREFIX = "LABCDK_NODE_"
 # What introspection writes (inspector's scheduler and root-disk hooks, and Ironic's own `agent`
 # inspection): once a node is inspected, these are what Ironic found, and a re-apply keeps them.
 DISCOVERED = ("cpus", "cpu_arch", "memory_mb", "local_gb")
+# Provision states of an introspection under way. What it finds may already be on the node before
+# Ironic records the inspection as finished: ironic-inspector writes the properties, and Zed's Ironic
+# notices only at its next status check. A re-apply that finds a node here leaves DISCOVERED alone.
+INSPECTING_STATES = ("inspecting", "inspect wait")
 
 
 # The introspection settings. The stack always sets them from the lab, whose defaults live in
@@ -139,11 +143,12 @@ def discovered_differences(spec, node):
 
 def node_patch(spec, info, node):
     """JSON-patch operations that bring an existing node to the spec: only what differs (and the
-    password, which Ironic masks); on an inspected node, what introspection found is kept.
+    password, which Ironic masks); on a node inspected or being inspected, what introspection found is kept.
     Returns (ops, held): held names the changes Ironic refuses while deployed."""
     ops, held = [], []
     deployed = is_deployed(node)
-    inspected = bool(node.get("inspection_finished_at"))
+    # Inspected, or being inspected: what introspection found (or is about to record) is kept.
+    inspected = bool(node.get("inspection_finished_at")) or node["provision_state"] in INSPECTING_STATES
 
     def want(path, current, value):
         if current == value:
