@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../../lab/project-root";
+import { CDKTN_CLI, CDKTN_HOOK, cdktnVersion } from "../helpers/cdktn";
 import { normalizeProviderSource, PROVIDER_LOCK_FILE, stackLock } from "../../stacks/provider-lock";
 import { describeOffline, offlineRun } from "../helpers/offline";
 import { TESTBED_LAB } from "../helpers/synth";
@@ -22,8 +23,6 @@ import { describeWithTestbed, TESTBED_CLOUDS, testbedEnv } from "../helpers/test
 import { TOFU, TOFU_CONFIG } from "../helpers/tofu";
 
 const STACK = "testbed-overcloud";
-const CDKTN_CLI = path.join(projectRoot(), ".tools", "cdktn", "node_modules", ".bin", "cdktn");
-const CDKTN_HOOK = path.join(projectRoot(), "tools", "cdktn", "use-cdktn.js");
 
 describeOffline(describeWithTestbed)("npx cdktf diff against the test bed, without network", () => {
   let work: string;
@@ -127,8 +126,7 @@ describeOffline(describeWithTestbed)("npx cdktf diff against the test bed, witho
       "//": { metadata: { version: string } };
       terraform: { required_providers: Record<string, { source: string }> };
     };
-    const cdktnVersion = (JSON.parse(fs.readFileSync(path.join(projectRoot(), ".tools", "cdktn", "node_modules", "cdktn", "package.json"), "utf8")) as { version: string }).version;
-    expect(stackJson["//"].metadata.version).toBe(cdktnVersion);
+    expect(stackJson["//"].metadata.version).toBe(cdktnVersion());
     const required = Object.values(stackJson.terraform.required_providers).map(({ source }) => normalizeProviderSource(source));
     expect(fs.readFileSync(path.join(stackDir, ".terraform.lock.hcl"), "utf8")).toBe(stackLock(fs.readFileSync(PROVIDER_LOCK_FILE, "utf8"), required).text);
   });

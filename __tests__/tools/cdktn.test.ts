@@ -13,17 +13,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../../lab/project-root";
+import { CDKTN_HOOK, CDKTN_PREFIX, cdktnInstalled, cdktnVersion, describeWithCdktn } from "../helpers/cdktn";
 
 const ROOT = projectRoot();
-const PREFIX = path.join(ROOT, ".tools", "cdktn");
-const HOOK = path.join(ROOT, "tools", "cdktn", "use-cdktn.js");
-const installed = fs.existsSync(path.join(PREFIX, "gen", "providers")) && fs.existsSync(path.join(PREFIX, "node_modules", "cdktn"));
-if (!installed) {
-  const why = `${PREFIX} has no cdktn or no bindings: run tools/lts tools/cdktn/install.sh (npm test does)`;
-  if (process.env.LABCDK_REQUIRE_CDKTN) throw new Error(`LABCDK_REQUIRE_CDKTN is set but ${why}`);
-  console.warn(`CDK Terrain comparison SKIPPED: ${why}`);
-}
-const describeWithCdktn: jest.Describe = installed ? describe : describe.skip;
 
 const LABS = ["classroom", "classroom-dev", "testbed"];
 const version = (dir: string, name: string) => JSON.parse(fs.readFileSync(path.join(dir, "node_modules", name, "package.json"), "utf8")).version as string;
@@ -31,7 +23,7 @@ const version = (dir: string, name: string) => JSON.parse(fs.readFileSync(path.j
 /** Synthesizes LAB with the toolkit (`cdktf`: the project's; `cdktn`: through the hook) into a fresh folder. */
 function synth(lab: string, toolkit: "cdktf" | "cdktn"): string {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `labcdk-${toolkit}-${lab}-`));
-  const preload = toolkit === "cdktn" ? ["--require", HOOK] : [];
+  const preload = toolkit === "cdktn" ? ["--require", CDKTN_HOOK] : [];
   const result = spawnSync(process.execPath, [...preload, "--require", "ts-node/register/transpile-only", "main.ts"], {
     cwd: ROOT,
     encoding: "utf8",
@@ -57,26 +49,26 @@ function unstamped(file: string): { json: Record<string, unknown>; stamp: string
   return { json, stamp };
 }
 
-describeWithCdktn("GIVEN labcdk's code on cdktf 0.21 and on CDK Terrain 0.24", () => {
+describeWithCdktn()("GIVEN labcdk's code on cdktf 0.21 and on CDK Terrain 0.24", () => {
   jest.setTimeout(300000);
   // A skipped describe still runs its body: read the versions only where cdktn is installed.
-  const cdktfVersion = installed ? version(ROOT, "cdktf") : "";
-  const cdktnVersion = installed ? version(PREFIX, "cdktn") : "";
+  const cdktfVersion = cdktnInstalled ? version(ROOT, "cdktf") : "";
+  const cdktnStamp = cdktnInstalled ? cdktnVersion() : "";
 
   test("THEN the CDK Terrain build's bindings come from its own generator (they import cdktn, not cdktf)", () => {
-    const binding = fs.readFileSync(path.join(PREFIX, "gen", "providers", "openstack", "compute-instance-v2", "index.js"), "utf8");
+    const binding = fs.readFileSync(path.join(CDKTN_PREFIX, "gen", "providers", "openstack", "compute-instance-v2", "index.js"), "utf8");
     expect(binding).toMatch(/require\("cdktn"\)/);
     expect(binding).not.toMatch(/require\("cdktf"\)/);
   });
 
   test("THEN the hook sends the project's .gen/ to the CDK Terrain bindings, and cdktf to cdktn", () => {
-    const probe = spawnSync(process.execPath, ["--require", HOOK, "-p", 'require.resolve("./.gen/providers/openstack/compute-instance-v2") + "\\n" + require.resolve("cdktf")'], {
+    const probe = spawnSync(process.execPath, ["--require", CDKTN_HOOK, "-p", 'require.resolve("./.gen/providers/openstack/compute-instance-v2") + "\\n" + require.resolve("cdktf")'], {
       cwd: ROOT,
       encoding: "utf8",
     });
     expect(probe.stdout.trim().split("\n")).toEqual([
-      path.join(PREFIX, "gen", "providers", "openstack", "compute-instance-v2", "index.js"),
-      path.join(PREFIX, "node_modules", "cdktn", "lib", "index.js"),
+      path.join(CDKTN_PREFIX, "gen", "providers", "openstack", "compute-instance-v2", "index.js"),
+      path.join(CDKTN_PREFIX, "node_modules", "cdktn", "lib", "index.js"),
     ]);
   });
 
@@ -88,7 +80,7 @@ describeWithCdktn("GIVEN labcdk's code on cdktf 0.21 and on CDK Terrain 0.24", (
       expect(jsonFiles.filter((file) => file.endsWith("cdk.tf.json"))).toHaveLength(2);
       for (const file of jsonFiles) {
         const [a, b] = [unstamped(path.join(byCdktf, file)), unstamped(path.join(byCdktn, file))];
-        expect([file, a.stamp, b.stamp]).toEqual([file, cdktfVersion, cdktnVersion]);
+        expect([file, a.stamp, b.stamp]).toEqual([file, cdktfVersion, cdktnStamp]);
         expect([file, b.json]).toEqual([file, a.json]);
       }
       for (const file of files(byCdktf).filter((f) => !jsonFiles.includes(f))) {
