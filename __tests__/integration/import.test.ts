@@ -259,7 +259,7 @@ describeWithTestbed("labcdk import on the test bed", () => {
       expect(again.stdout).toContain("No changes.");
     }
 
-    // verify, retried a little while the only differences are compute services (other tests disable compute-0 briefly).
+    // verify, retried a little while the only differences are compute services (other test files disable their own hosts for a while: compute-2, compute-4, compute-5).
     const verify = () => spawnSync(process.execPath, [BIN, "verify", "--lab", labFile, "--json"], { encoding: "utf8", env: { ...process.env, ...testbedEnv }, timeout: 120000 });
     let result = verify();
     for (let i = 0; i < 6 && result.status !== 0 && JSON.parse(result.stdout).checks.filter((c: { result: string }) => c.result === "DIFF").every((c: { check: string }) => c.check === "compute.service"); i++) {

@@ -70,8 +70,9 @@ MYSQL_SOCK=$STATE/run/mysqld.sock
 # integration tests; compute-2 is for the scale-in test alone (it drains and
 # disables its host, so no other test may schedule there); compute-3 and
 # compute-4 are the migration fault tests' alone (they stop compute-4's
-# nova-compute in the middle of a migration).
-COMPUTES=(compute-0 compute-1 compute-2 compute-3 compute-4)
+# nova-compute in the middle of a migration); compute-5 is the overcloud
+# test's refused target alone (it disables it and fills its memory).
+COMPUTES=(compute-0 compute-1 compute-2 compute-3 compute-4 compute-5)
 
 # Ironic conductors. Zed's JSON-RPC client reaches a conductor at
 # http://<its host name>:[json_rpc]port, the same port for all, so each
