@@ -16,6 +16,10 @@ TESTBED_PACKAGES=(
   # Ironic's BMC hardware types: ipmi (ipmitool), redfish and idrac-redfish
   # (sushy), ilo (proliantutils), irmc (scciclient)
   ipmitool python3-sushy python3-proliantutils python3-scciclient
+  # The simulated BMCs (testbed/bmc): what pyghmi and sushy-tools (PyPI
+  # wheels, lib/bmc.sh) import
+  python3-cryptography python3-dateutil python3-flask python3-bcrypt
+  python3-webob python3-tenacity python3-requests python3-pbr
 )
 # idrac-wsman (dracclient): Zed only; Ironic removed the interface (29.x has
 # idrac-redfish alone).

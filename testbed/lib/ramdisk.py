@@ -21,7 +21,16 @@ introspection:
 The NICs are the node's Ironic ports, the first (or `pxe_mac`) the one it
 PXE-booted from.
 
-usage: ramdisk.py CLOUDS_YAML HARDWARE_JSON CONTROL_DIR DELAY_SECONDS
+A node whose BMC is one of the bed's simulated BMCs (testbed/bmc; its
+driver_info's ipmi_address/ipmi_port or redfish_address/redfish_system_id
+name it) runs the ramdisk only when its machine boots from PXE: the BMC
+says it is powered on, and the boot was from PXE. Each boot reports once;
+the delay counts from when the boot was first seen. A node of a BMC
+driver whose BMC is not simulated here never boots. Other nodes
+(fake-hardware, manual-management) boot when their inspection waits.
+
+usage: ramdisk.py CLOUDS_YAML HARDWARE_JSON CONTROL_DIR DELAY_SECONDS [BMC_DIR]
+(BMC_DIR: default CONTROL_DIR/../bmc)
 Sends only to loopback addresses: it refuses any other endpoint.
 """
 import ipaddress
@@ -32,6 +41,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+
+import bmc
 
 GIB = 1024 ** 3
 POLL_SECONDS = 1
@@ -45,7 +56,9 @@ DEFAULT_ERROR = "ramdisk error"
 CONTINUE_INSPECTION_VERSION = (1, 84)
 # Listing the nodes in `inspect wait` with their inspect interface (API 1.31) and fields (1.8).
 LIST_VERSION = "1.46"
-AGENT_FIELDS = "uuid,name,inspect_interface,provision_updated_at"
+AGENT_FIELDS = "uuid,name,inspect_interface,provision_updated_at,driver,driver_info"
+# The hardware types whose power and boot device a simulated BMC holds, and how driver_info names it.
+BMC_DRIVERS = ("ipmi", "redfish")
 
 
 def log(message):
@@ -204,6 +217,37 @@ class Ramdisk:
             log("node %s: the report %s; retrying" % (name, why))
 
 
+def bmc_of(records, driver, driver_info):
+    """The name of the simulated BMC that a node's driver_info reaches, or None."""
+    info = driver_info or {}
+    if driver == "ipmi":
+        return records.by_endpoint("ipmi", info.get("ipmi_address"), info.get("ipmi_port"))
+    if driver == "redfish":
+        url = urllib.parse.urlsplit(info.get("redfish_address") or "")
+        if not url.hostname:  # a bare host: Redfish's default https port
+            url = urllib.parse.urlsplit("https://" + (info.get("redfish_address") or ""))
+        port = url.port or (443 if url.scheme == "https" else 80)
+        system = (info.get("redfish_system_id") or "").rstrip("/").rsplit("/", 1)[-1] or None
+        return records.by_endpoint("redfish", url.hostname, port, system)
+    return None
+
+
+def boot_of(records, node):
+    """Whether NODE's machine runs a ramdisk now: (True, None) for a node without a BMC of its
+    own here (it boots when its inspection waits); (True, boot number) when its simulated BMC
+    says it is on and last booted from PXE; (False, why) otherwise."""
+    if node.get("driver") not in BMC_DRIVERS:
+        return True, None
+    name = bmc_of(records, node["driver"], node.get("driver_info"))
+    if name is None:
+        return False, "its BMC (%s driver_info) is not one of the bed's simulated BMCs" % node["driver"]
+    state = records.state(name)
+    boot = state.get("last_boot") or {}
+    if state.get("power") != "on" or boot.get("device") != "pxe":
+        return False, "its BMC %s says power %s, last boot from %s" % (name, state.get("power"), boot.get("device"))
+    return True, "%s#%d" % (name, state.get("boots", 0))
+
+
 def api_root(endpoint):
     """An API's root URL from its catalog endpoint, versioned or not."""
     root = endpoint.rstrip("/")
@@ -226,7 +270,7 @@ def agent_inspections(nodes):
             for n in nodes if n.get("inspect_interface") == "agent"]
 
 
-def main(clouds_yaml, hardware_json, control_dir, delay):
+def main(clouds_yaml, hardware_json, control_dir, delay, bmc_dir):
     import openstack  # here, not at the top: the unit tests of the rest need no openstacksdk
     from keystoneauth1 import exceptions as keystoneauth_errors  # openstacksdk's transport
 
@@ -236,6 +280,19 @@ def main(clouds_yaml, hardware_json, control_dir, delay):
     os.makedirs(control_dir, exist_ok=True)
     conn = openstack.connect(cloud="undercloud")
     ramdisk = Ramdisk(hardware, control_dir, delay)
+    records = bmc.Records(bmc_dir, "", 0)
+    not_booted = {}  # node uuid → why its machine runs no ramdisk (logged when it changes)
+
+    def booted(key, node):
+        """KEY for this boot of NODE's machine, or None while it runs no ramdisk."""
+        running, boot = boot_of(records, node)
+        if not running:
+            if not_booted.get(node["uuid"]) != boot:
+                log("node %s: waits for a ramdisk, but its machine has not booted one: %s" % (node.get("name") or node["uuid"], boot))
+                not_booted[node["uuid"]] = boot
+            return None
+        not_booted.pop(node["uuid"], None)
+        return key + (boot,)
     ports_of = lambda uuid: lambda: [p.address.lower() for p in conn.baremetal.ports(node_uuid=uuid, fields=["address"])]
 
     # ironic-inspector, if the catalog has it.
@@ -258,16 +315,23 @@ def main(clouds_yaml, hardware_json, control_dir, delay):
     names = {}
     while True:
         try:
-            waiting = []  # the keys of this round's waiting inspections
+            waiting = []  # the keys of this round's waiting inspections whose machine runs a ramdisk
+            listed = set()  # the UUIDs of every node waiting this round
             if continue_url:
                 for intro in conn.baremetal_introspection.introspections():
                     if intro.state != "waiting":
                         continue
+                    listed.add(intro.id)
                     if intro.id not in names:
-                        # by UUID if it has no name, as for Ironic's own inspection below
-                        names[intro.id] = conn.baremetal.get_node(intro.id, fields=["uuid", "name"]).name or intro.id
-                    waiting.append(("inspector", intro.id, intro.started_at))
-                    ramdisk.serve(waiting[-1], names[intro.id], ports_of(intro.id),
+                        node = conn.baremetal.get_node(intro.id, fields=["uuid", "name", "driver", "driver_info"])
+                        names[intro.id] = {"uuid": node.id, "name": node.name, "driver": node.driver,
+                                           "driver_info": node.driver_info}
+                    key = booted(("inspector", intro.id, intro.started_at), names[intro.id])
+                    if key is None:
+                        continue
+                    waiting.append(key)
+                    # by UUID if it has no name, as for Ironic's own inspection below
+                    ramdisk.serve(key, names[intro.id]["name"] or intro.id, ports_of(intro.id),
                                   lambda data: post(continue_url, data))
             if inspection_url:
                 # Raw GET: openstacksdk's Node has no provision_updated_at.
@@ -275,12 +339,19 @@ def main(clouds_yaml, hardware_json, control_dir, delay):
                                              microversion=LIST_VERSION)
                 if listing.status_code != 200:
                     raise openstack.exceptions.SDKException("GET /v1/nodes: HTTP %s" % listing.status_code)
-                for key, uuid, name in agent_inspections(listing.json()["nodes"]):
+                nodes = {n["uuid"]: n for n in listing.json()["nodes"]}
+                for key, uuid, name in agent_inspections(nodes.values()):
+                    listed.add(uuid)
+                    key = booted(key, nodes[uuid])
+                    if key is None:
+                        continue
                     waiting.append(key)
                     ramdisk.serve(key, name, ports_of(uuid), lambda data: post(inspection_url, data, ironic_headers))
             # Only after a whole round was listed: what no longer waits is forgotten.
             ramdisk.forget_all_but(waiting)
-            names = {uuid: name for uuid, name in names.items() if any(key[1] == uuid for key in waiting)}
+            names = {uuid: node for uuid, node in names.items() if uuid in listed}
+            for uuid in set(not_booted) - listed:
+                del not_booted[uuid]
         # A listing that fails, also below openstacksdk (Keystone or Ironic not answering for a
         # moment), is tried again at the next poll: the stand-in must outlive a restart of either.
         except (openstack.exceptions.SDKException, keystoneauth_errors.ClientException) as error:
@@ -289,7 +360,8 @@ def main(clouds_yaml, hardware_json, control_dir, delay):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 5 or sys.argv[1] in ("-h", "--help"):
+    if len(sys.argv) not in (5, 6) or sys.argv[1] in ("-h", "--help"):
         print(__doc__)
         sys.exit(0 if len(sys.argv) > 1 and sys.argv[1] in ("-h", "--help") else 2)
-    main(sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]))
+    main(sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]),
+         sys.argv[5] if len(sys.argv) == 6 else os.path.join(os.path.dirname(sys.argv[3].rstrip("/")), "bmc"))

@@ -42,7 +42,7 @@ start_service() {
     ironic-inspector) start_bg ironic-inspector "$BIN/ironic-inspector" --config-file "$ETC/ironic-inspector/inspector.conf" ;;
     ramdisk) is_running ramdisk || echo "--- started" >>"$LOG/ramdisk.log"
              start_bg ramdisk "$PY" "$TESTBED_SRC/lib/ramdisk.py" "$STATE/clouds.yaml" \
-               "$TESTBED_SRC/hardware.json" "$RAMDISK_CONTROL" "$RAMDISK_DELAY_SECONDS" ;;
+               "$TESTBED_SRC/hardware.json" "$RAMDISK_CONTROL" "$RAMDISK_DELAY_SECONDS" "$STATE/bmc" ;;
     *) die "unknown service $name" ;;
   esac
 }
