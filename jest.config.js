@@ -9,8 +9,9 @@
  * README ("Which tests run on which release") lists the choice and the reasons.
  */
 
-/** Integration tests that run on Epoxy too: enrolment with Ironic's own inspection, instances, migrations, drift, verify, scale-in, import. */
+/** Integration tests that run on Epoxy too: enrolment with Ironic's own inspection and its BMC drivers, instances, migrations, drift, verify, scale-in, import. */
 const EPOXY_TESTS = [
+  "bmc",
   "undercloud",
   "introspection",
   "fleet",

@@ -99,11 +99,14 @@ function removeNodes(names: string[]): void {
 
 /**
  * A node as both registrations are compared: its own UUID in any text (Ironic's errors name it) is
- * `<node uuid>`, and its capabilities are in one order (Ironic and Nova's filters read them as a
- * set; labcdk writes them sorted by key, TripleO's import as the file has them, introspection appends).
+ * `<node uuid>`, a Python object's address in an error (`<urllib3.connection.HTTPSConnection object
+ * at 0x7f84...>`, a different one in each conductor call) is `0x<address>`, and its capabilities are in
+ * one order (Ironic and Nova's filters read them as a set; labcdk writes them sorted by key, TripleO's
+ * import as the file has them, introspection appends).
  */
 function comparable(node: Node): Node {
-  const out: Node = JSON.parse(JSON.stringify(node).split(node.uuid).join("<node uuid>"));
+  const text = JSON.stringify(node).split(node.uuid).join("<node uuid>").replace(/ object at 0x[0-9a-f]+>/g, " object at 0x<address>>");
+  const out: Node = JSON.parse(text);
   if (typeof out.properties?.capabilities === "string") out.properties.capabilities = out.properties.capabilities.split(",").sort().join(",");
   return out;
 }

@@ -1,12 +1,57 @@
 /**
- * The undercloud stack of the test-bed lab against the real Ironic
- * (fake-hardware, inspected by ironic-inspector on Zed or by Ironic itself on Epoxy, fed by the ramdisk stand-in): compute2 goes from the node file to an introspected,
- * profile-tagged, `available` node; re-apply is a no-op; destroy removes it.
+ * The undercloud stack of the test-bed lab against the real Ironic, with the
+ * runbook's own node: the classroom's instackenv entry for compute2
+ * (`pxe_ipmitool`, a legacy `mac` list, numbers as strings) with only its
+ * `pm_addr` pointed at a simulated IPMI BMC of the bed (testbed/bmc, pyghmi,
+ * port 623 as the file's default) and its `pm_password` a unique one. Ironic's
+ * `ipmi` hardware type talks to it with Debian's ipmitool: manage checks the
+ * power state, inspection (ironic-inspector on Zed, Ironic's own on Epoxy)
+ * sets PXE, powers the machine on — only then does the ramdisk stand-in report
+ * — and off. compute2 goes from the node file to an introspected,
+ * profile-tagged, `available` node; re-apply is a no-op; destroy removes it;
+ * the password is in no output, plan, state or log of ours.
  */
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { projectRoot } from "../../lab/project-root";
+import { addBmc, bmcCommands, removeBmc } from "../helpers/bmc";
 import { TESTBED_LAB } from "../helpers/synth";
-import { describeWithTestbed, openstack, openstackMaybe, openstackTry, stackOnTestbed, TESTBED_INSPECT_INTERFACE, inspectedProperties, CLASSROOM_NODE_FOUND } from "../helpers/testbed";
+import { tofu } from "../helpers/tofu";
+import { describeWithTestbed, openstack, openstackMaybe, openstackTry, stackOnTestbed, TESTBED_DIR, TESTBED_INSPECT_INTERFACE, TESTBED_RELEASE, testbedEnv, inspectedProperties, CLASSROOM_NODE_FOUND, testbedUnavailable } from "../helpers/testbed";
 
-describeWithTestbed("undercloud stack on the test bed", () => {
+/** A password found nowhere else, so that any copy of it in an output is this test's (20 bytes: IPMI's most). */
+const PASSWORD = `lb-${randomUUID().slice(0, 17)}`;
+const BMC = "compute2";
+
+/**
+ * The test-bed lab with the runbook's node file, its pm_addr rewritten to the simulated BMC's address and its
+ * pm_password to PASSWORD (both the only changes: the BMC listens on the file's default IPMI port, 623).
+ */
+function runbookLabOnSimulatedBmc(): string {
+  const fields = addBmc(BMC, "ipmi", PASSWORD);
+  expect(fields.pm_port).toBe(623);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-runbook-bmc-"));
+  const runbook = JSON.parse(fs.readFileSync(path.join(projectRoot(), "labs", "classroom", "instackenv-onenode.json"), "utf8"));
+  const entry = runbook.nodes[0];
+  expect(entry).toMatchObject({ name: "compute2", pm_type: "pxe_ipmitool", mac: ["52:54:00:00:fa:0d"], cpu: "2", memory: "6144", disk: "40" });
+  entry.pm_addr = fields.pm_addr;
+  entry.pm_password = PASSWORD;
+  fs.writeFileSync(path.join(dir, "instackenv.json"), JSON.stringify(runbook, null, 2));
+  fs.copyFileSync(TESTBED_LAB, path.join(dir, "lab.yaml"));
+  return path.join(dir, "lab.yaml");
+}
+
+/** Every file under DIR (recursively, less the providers tofu installed) whose text holds NEEDLE, relative to DIR. */
+function filesHolding(dir: string, needle: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && !entry.parentPath.includes(`${path.sep}.terraform`))
+    .filter((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8").includes(needle))
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)));
+}
+
+describeWithTestbed("undercloud stack on the test bed: the runbook's compute2 through Ironic's ipmi driver and a simulated BMC", () => {
 
   // A node left by an earlier, interrupted run would be adopted (matched by name): start clean.
   beforeAll(() => {
@@ -15,15 +60,22 @@ describeWithTestbed("undercloud stack on the test bed", () => {
       openstackTry("undercloud", ["baremetal", "node", "delete", "compute2"]);
     }
   });
-  const { run } = stackOnTestbed(TESTBED_LAB, "testbed-undercloud");
+  const lab = testbedUnavailable ? TESTBED_LAB : runbookLabOnSimulatedBmc();
+  const { dir, run } = stackOnTestbed(lab, "testbed-undercloud");
+  afterAll(() => removeBmc(BMC));
+  const outputs: string[] = [];
 
-  test("apply: compute2 is available, inspected, tagged profile:compute,boot_option:local, with the properties introspection found", () => {
+  test("apply: compute2 is available, inspected through its BMC, tagged profile:compute,boot_option:local, with the properties introspection found", () => {
     const apply = run(["apply", "-auto-approve"]);
+    outputs.push(apply.stdout, apply.stderr);
     expect(apply.stdout).toContain("introspection: done");
     expect(apply.stdout).toContain("node compute2: introspection found local_gb 39 (the file says 40); Ironic keeps what it found");
     const node = openstack("undercloud", ["baremetal", "node", "show", "compute2"]);
     expect(node.provision_state).toBe("available");
-    expect(node.driver).toBe("fake-hardware");
+    // pxe_ipmitool is the classic driver: today's hardware type is ipmi, with ipmitool power and management.
+    expect(node).toMatchObject({ driver: "ipmi", power_interface: "ipmitool", management_interface: "ipmitool", boot_interface: "ipxe" });
+    expect(node.driver_info).toMatchObject({ ipmi_address: expect.stringMatching(/^127\.0\.1[01]\.\d+$/), ipmi_username: "admin", ipmi_password: "******" });
+    expect(node.power_state).toBe("power off");
     expect(node.maintenance).toBe(false);
     expect(node.inspection_finished_at).toBeTruthy();
     expect(node.inspect_interface).toBe(TESTBED_INSPECT_INTERFACE);
@@ -34,11 +86,42 @@ describeWithTestbed("undercloud stack on the test bed", () => {
     expect(node.driver_info.deploy_kernel).toBe(kernel.id);
     const ports = openstack("undercloud", ["baremetal", "port", "list", "--node", node.uuid]);
     expect(ports.map((p: { Address: string }) => p.Address)).toEqual(["52:54:00:00:fa:0d"]);
+
+    // What Ironic asked the BMC, in order: the power state (manage), then for the inspection a PXE boot
+    // device, power on (a boot from PXE: the ramdisk stand-in reports only now) and, once done, power off.
+    const commands = bmcCommands(BMC);
+    const at = (command: string, from = 0) => commands.indexOf(command, from);
+    expect(at("power status")).toBeGreaterThanOrEqual(0);
+    expect(at("boot device pxe")).toBeGreaterThan(at("power status"));
+    expect(at("power on", at("boot device pxe"))).toBeGreaterThan(at("boot device pxe"));
+    expect(at("power off", at("power on", at("boot device pxe")))).toBeGreaterThan(0);
   });
 
-  test("a second plan shows no changes, and re-running the enrolment script leaves the node alone", () => {
+  test("a second plan shows no changes", () => {
     const plan = run(["plan", "-detailed-exitcode"]);
+    outputs.push(plan.stdout, plan.stderr);
     expect(plan.stdout).toContain("No changes.");
+  });
+
+  test("the BMC password is in no synthesized file, plan, apply output or state, nor in the bed's BMC and ramdisk logs", () => {
+    expect(outputs.join("\n")).not.toContain(PASSWORD);
+    // dir is cdktf.out/stacks/testbed-undercloud; the local state is beside cdktf.out.
+    const synthRoot = path.resolve(dir, "..", "..", "..");
+    expect(filesHolding(synthRoot, PASSWORD)).toEqual([]);
+    expect(tofu(dir, ["show", "-json"], testbedEnv).stdout).not.toContain(PASSWORD);
+    const logs = path.join(TESTBED_DIR, "log");
+    const ours = fs.readdirSync(logs).filter((f) => f.startsWith("bmc-") || f === "ramdisk.log");
+    expect(ours.filter((f) => fs.readFileSync(path.join(logs, f), "utf8").includes(PASSWORD))).toEqual([]);
+    // Ironic's own log: Zed's conductor (Debian 12, ironic 21.1) writes the whole node, driver_info and
+    // password included, in one INFO line when `provide` skips automated cleaning (conductor/cleaning.py);
+    // Epoxy's writes the UUID. README, "Simulated BMCs", says so; this pins it.
+    const ironicLines = fs.readFileSync(path.join(logs, "ironic.log"), "utf8").split("\n").filter((l) => l.includes(PASSWORD));
+    if (TESTBED_RELEASE === "zed") {
+      expect(ironicLines.length).toBeGreaterThan(0);
+      expect(ironicLines.every((l) => l.includes("Automated cleaning is disabled via configuration, node Node("))).toBe(true);
+    } else {
+      expect(ironicLines).toEqual([]);
+    }
   });
 
   test("destroy unregisters the node", () => {

@@ -68,6 +68,8 @@ class RecordsTest(BmcTestCase):
                 self.records.add(*args)
         with self.assertRaisesRegex(bmc.BmcError, "no simulated BMC named nope"):
             self.records.read("nope")
+        with self.assertRaisesRegex(bmc.BmcError, "at most 20 bytes"):
+            self.records.add("long", "ipmi", "x" * 21)
         with self.assertRaisesRegex(bmc.BmcError, "unknown mode"):
             self.records.set_mode("a", "slow")
 

@@ -11,6 +11,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import ironic_enroll  # noqa: E402  (after the path above)
 from ironic_enroll import SETTINGS, BadSetting, Failure, next_step, node_patch, one_line, setting  # noqa: E402
+from ironic_node import bmc_words  # noqa: E402
 from node_hints import HINTS  # noqa: E402
 
 # Ironic 29's agent inspection records a ramdisk's error with its hooks' report, over two lines.
@@ -25,6 +26,77 @@ class InspectingTrack:
     def __init__(self, retries=0, error=None):
         self.action, self.since = "inspect", time.monotonic()
         self.introspection_retries, self.introspection_error = retries, error
+        self.bmc = None
+
+
+IPMI_SPEC = {"name": "compute2", "driver": "ipmi", "password_fields": ["ipmi_password"],
+             "driver_info": {"ipmi_address": "127.0.10.1", "ipmi_port": 623, "ipmi_username": "admin", "deploy_kernel": "k"}}
+REDFISH_SPEC = {"name": "r1", "driver": "redfish", "password_fields": ["redfish_password"],
+                "driver_info": {"redfish_address": "http://127.0.0.1:15801", "redfish_system_id": "/redfish/v1/Systems/1",
+                                "redfish_username": "root"}}
+
+
+class ManageFailed(unittest.TestCase):
+    """GIVEN a node whose manage went back to enroll (Ironic could not get its power state)
+    WHEN next_step reads it THEN one line names the BMC, where its password came from and what
+    to check, with Ironic's words, and never the password."""
+
+    def track(self, spec, source="LABCDK_BMC_PASSWORD_COMPUTE2"):
+        track = ironic_enroll.Track(spec, "uuid-1", None, bmc_words(spec, source))
+        track.action = "manage"
+        return track
+
+    def test_an_ipmi_node_names_address_port_user_and_the_password_source(self):
+        node = {"provision_state": "enroll", "target_provision_state": None,
+                "last_error": "Failed to get power state for node uuid-1.\nError: IPMI call failed: power status."}
+        with self.assertRaises(ironic_enroll.Failure) as caught:
+            next_step(self.track(IPMI_SPEC), node)
+        message = str(caught.exception)
+        self.assertRegex(message, r"^manage failed after \d+s: Ironic could not get the power state from the BMC at "
+                                  r"127\.0\.10\.1:623 \(ipmi, user admin; password from LABCDK_BMC_PASSWORD_COMPUTE2\): "
+                                  r"check that the BMC answers at that address from the director, and the user and password; "
+                                  r"Ironic says: Failed to get power state for node uuid-1\. Error: IPMI call failed: power status\.$")
+        self.assertNotIn("\n", message)
+
+    def test_a_redfish_node_names_its_system(self):
+        self.assertEqual(bmc_words(REDFISH_SPEC, "the node file's pm_password (/lab/nodes.json)"),
+                         "the BMC at http://127.0.0.1:15801 system /redfish/v1/Systems/1 (redfish, user root; "
+                         "password from the node file's pm_password (/lab/nodes.json))")
+
+    def test_a_node_without_a_bmc_says_only_what_ironic_said(self):
+        spec = {"name": "f", "driver": "fake-hardware", "password_fields": [], "driver_info": {}}
+        self.assertIsNone(bmc_words(spec, "x"))
+        track = ironic_enroll.Track(spec, "uuid-1", None, None)
+        track.action = "manage"
+        with self.assertRaisesRegex(ironic_enroll.Failure, r"^manage failed after \d+s: boom$"):
+            next_step(track, {"provision_state": "enroll", "target_provision_state": None, "last_error": "boom"})
+
+    def test_a_manage_stuck_in_verifying_past_its_bound_names_the_bmc_in_the_hint(self):
+        track = self.track(IPMI_SPEC)
+        track.since -= ironic_enroll.MANAGE_TIMEOUT + 1
+        with self.assertRaises(ironic_enroll.Failure) as caught:
+            next_step(track, {"provision_state": "verifying", "target_provision_state": "manageable", "last_error": None})
+        self.assertIn("in verifying (last_error: None); Ironic is still waiting for the node's BMC to answer", str(caught.exception))
+        self.assertIn("reset it if it hangs (the BMC at 127.0.10.1:623 (ipmi", str(caught.exception))
+
+
+class IpmiPasswordLength(unittest.TestCase):
+    def test_given_an_ipmi_password_over_20_bytes_then_the_run_stops_before_any_request_naming_node_and_source_not_the_password(self):
+        secret = "p" * 21
+        with mock.patch.dict(os.environ, {"LABCDK_BMC_PASSWORD_COMPUTE2": secret}), \
+                mock.patch("ironic_enroll.die", side_effect=SystemExit) as die:
+            with self.assertRaises(SystemExit):
+                ironic_enroll.with_password(IPMI_SPEC)
+        message = die.call_args[0][0]
+        self.assertIn("node compute2: its BMC password (from LABCDK_BMC_PASSWORD_COMPUTE2) is 21 bytes; IPMI 2.0 takes at most 20", message)
+        self.assertNotIn(secret, message)
+
+    def test_given_20_bytes_or_another_driver_then_the_password_is_filled_in(self):
+        with mock.patch.dict(os.environ, {"LABCDK_BMC_PASSWORD_COMPUTE2": "p" * 20, "LABCDK_BMC_PASSWORD_R1": "q" * 40}):
+            info, words = ironic_enroll.with_password(IPMI_SPEC)
+            self.assertEqual(info["ipmi_password"], "p" * 20)
+            self.assertIn("password from LABCDK_BMC_PASSWORD_COMPUTE2", words)
+            self.assertEqual(ironic_enroll.with_password(REDFISH_SPEC)[0]["redfish_password"], "q" * 40)
 
 
 class OneLine(unittest.TestCase):

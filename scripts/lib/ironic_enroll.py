@@ -12,7 +12,7 @@ caught mid-transition by an interrupted apply is waited for, not restarted.
 A node that fails does not stop the others; every failure is reported at the
 end and the step fails.
 
-The BMC passwords are read here at apply time (ironic_node.bmc_password) and
+The BMC passwords are read here at apply time (ironic_node.bmc_password_and_source) and
 sent only in API request bodies, never printed.
 """
 import json
@@ -24,7 +24,7 @@ from openstack import utils
 
 import ironic_node
 import script_log
-from ironic_node import DEPLOYED_STATES, IntrospectionSlots, bmc_password, die, log
+from ironic_node import DEPLOYED_STATES, IntrospectionSlots, bmc_password_and_source, bmc_words, die, log
 from node_hints import hint as stuck_hint
 from observation import capabilities
 
@@ -48,6 +48,8 @@ MANAGE_TIMEOUT, PROVIDE_TIMEOUT = 300, 1800
 # once with the previous one's error when its status check runs before inspector has the new one.)
 INTROSPECTION_RETRIES = 1
 SPEC_PREFIX = "LABCDK_NODE_"
+# IPMI 2.0's longest password, in bytes (RAKP's fixed field; ipmitool: "password is longer than 20 bytes").
+IPMI_PASSWORD_BYTES = 20
 # What introspection writes (inspector's scheduler and root-disk hooks, and Ironic's own `agent`
 # inspection): once a node is inspected, these are what Ironic found, and a re-apply keeps them.
 DISCOVERED = ("cpus", "cpu_arch", "memory_mb", "local_gb")
@@ -116,12 +118,18 @@ def detail_microversion(conn):
 
 
 def with_password(spec):
-    """The node's driver_info, its BMC password filled in (read here, at apply time)."""
+    """(the node's driver_info with its BMC password filled in (read here, at apply time),
+    its BMC in words for error lines, or None for a node without one)."""
     info = dict(spec["driver_info"])
-    if spec["password_fields"]:
-        password = bmc_password(spec["name"])
-        info.update({key: password for key in spec["password_fields"]})
-    return info
+    if not spec["password_fields"]:
+        return info, None
+    password, source = bmc_password_and_source(spec["name"])
+    if spec["driver"] == "ipmi" and len(password.encode()) > IPMI_PASSWORD_BYTES:
+        die("node %s: its BMC password (from %s) is %d bytes; IPMI 2.0 takes at most %d (ipmitool refuses a longer "
+            "one, and Ironic would only say 'IPMI call failed'): shorten it on the BMC and in its source"
+            % (spec["name"], source, len(password.encode()), IPMI_PASSWORD_BYTES))
+    info.update({key: password for key in spec["password_fields"]})
+    return info, bmc_words(spec, source)
 
 
 def capabilities_text(capabilities):
@@ -267,8 +275,9 @@ class Failure(Exception):
 class Track:
     """Where one node is on its way to `available`, and what we last asked of it."""
 
-    def __init__(self, spec, uuid, node):
+    def __init__(self, spec, uuid, node, bmc=None):
         self.spec, self.name, self.uuid = spec, spec["name"], uuid
+        self.bmc = bmc  # the node's BMC in words (ironic_node.bmc_words), or None
         state = node["provision_state"] if node else "enroll"
         self.inspected_at = node.get("inspection_finished_at") if node else None
         self.must_inspect = not self.inspected_at or state == "inspect failed"
@@ -309,13 +318,19 @@ def next_step(track, node):
     if track.action == "provide" and state == "clean failed":
         raise Failure("provide failed after %ds (cleaning): %s" % (waited, node["last_error"]))
     if track.action == "manage" and state == "enroll" and not node["target_provision_state"]:
-        raise Failure("manage failed after %ds (BMC credentials verified?): %s" % (waited, node["last_error"]))
+        if track.bmc:
+            raise Failure("manage failed after %ds: Ironic could not get the power state from %s: check that the BMC "
+                          "answers at that address from the director, and the user and password; Ironic says: %s"
+                          % (waited, track.bmc, one_line(node["last_error"])))
+        raise Failure("manage failed after %ds: %s" % (waited, one_line(node["last_error"])))
     # A failed node keeps the target of what failed (inspect failed → manageable): it is not moving.
     failed = state.endswith(" failed") or state == "error"
     if node["target_provision_state"] and not failed:
         bound = {"manage": MANAGE_TIMEOUT, "provide": PROVIDE_TIMEOUT}.get(track.action) or setting("INTROSPECTION_TIMEOUT_SECONDS")
         if waited > bound:
             hint = stuck_hint(state)
+            if hint and track.bmc and state == "verifying":
+                hint = "%s (%s)" % (hint, track.bmc)
             why = "gave up after %ds in %s (last_error: %s)%s" % (waited, state, node["last_error"], "; " + hint if hint else "")
             if state == "inspect wait":
                 return "abort", why
@@ -364,7 +379,7 @@ def progress(waiting, started):
     log("waiting for %d node(s), %ds: %s" % (len(waiting), time.monotonic() - started, "; ".join(groups)))
 
 
-def converge(conn, specs, infos):
+def converge(conn, specs, infos, bmcs):
     started = time.monotonic()
     version = detail_microversion(conn)
     nodes = {n["uuid"]: n for n in paged(conn, "/nodes/detail", version)}
@@ -378,7 +393,7 @@ def converge(conn, specs, infos):
                 owner = next((ports[p["address"].lower()]["node_uuid"] for p in spec["ports"] if p["address"].lower() in ports), None)
                 node = nodes.get(owner)
             uuid = register(conn, spec, infos[spec["name"]], node, ports)
-            tracks[spec["name"]] = Track(spec, uuid, node)
+            tracks[spec["name"]] = Track(spec, uuid, node, bmcs[spec["name"]])
         except (Failure, openstack.exceptions.SDKException) as error:
             failures[spec["name"]] = str(error)
     log("%d node(s) registered; taking them to available" % len(tracks))
@@ -446,10 +461,12 @@ def main():
         die(str(error))
     specs = node_specs()
     # Every password is found before the first request: a missing one stops nothing half-way.
-    infos = {spec["name"]: with_password(spec) for spec in specs}
+    filled = {spec["name"]: with_password(spec) for spec in specs}
+    infos = {name: info for name, (info, _) in filled.items()}
+    bmcs = {name: bmc for name, (_, bmc) in filled.items()}
     try:
         conn = openstack.connect(cloud=ENV["OS_CLOUD"])
-        failures = converge(conn, specs, infos)
+        failures = converge(conn, specs, infos, bmcs)
     except openstack.exceptions.SDKException as error:
         die(str(error))
     if failures:

@@ -35,14 +35,20 @@ DEPLOYED_STATES = ("active", "deploying", "wait call-back", "deploy failed")
 
 
 def bmc_password(name):
-    """LABCDK_BMC_PASSWORD_<NAME>, else LABCDK_BMC_PASSWORD_FILE, else the node file (from the project folder)."""
+    """The node's BMC password, read at apply time (see bmc_password_and_source)."""
+    return bmc_password_and_source(name)[0]
+
+
+def bmc_password_and_source(name):
+    """(password, where it came from in words): LABCDK_BMC_PASSWORD_<NAME>, else
+    LABCDK_BMC_PASSWORD_FILE, else the node file (from the project folder)."""
     variable = "LABCDK_BMC_PASSWORD_" + variable_suffix(name)
     if ENV.get(variable):
-        return ENV[variable]
+        return ENV[variable], variable
     if ENV.get("LABCDK_BMC_PASSWORD_FILE"):
         value = password_file().get(name)
         if value:
-            return value
+            return value, "LABCDK_BMC_PASSWORD_FILE (%s)" % ENV["LABCDK_BMC_PASSWORD_FILE"]
         die("node %s: no password for it in LABCDK_BMC_PASSWORD_FILE (%s)" % (name, ENV["LABCDK_BMC_PASSWORD_FILE"]))
     path, passwords, problem = node_file_passwords()
     if passwords is None:
@@ -51,8 +57,23 @@ def bmc_password(name):
             "Set %s, or LABCDK_BMC_PASSWORD_FILE to a JSON {\"node\": \"password\"} file or to the node file itself"
             % (name, variable, path, problem, variable))
     if passwords.get(name):
-        return passwords[name]
+        return passwords[name], "the node file's pm_password (%s)" % path
     die("node %s: no pm_password in %s; set %s or LABCDK_BMC_PASSWORD_FILE" % (name, path, variable))
+
+
+def bmc_words(spec, password_source):
+    """The node's BMC in words for an error line: 'the BMC at ADDRESS[:PORT] [system ID] (DRIVER, user U;
+    password from SOURCE)', or None for a node without one. Ironic's driver_info keys share a prefix
+    with the password's (ipmi_password: ipmi_address, ipmi_port, ipmi_username; redfish_*; drac_*; ...)."""
+    if not spec["password_fields"]:
+        return None
+    info, prefix = spec["driver_info"], spec["password_fields"][0][:-len("password")]
+    where = str(info.get(prefix + "address", "?"))
+    if prefix + "port" in info:
+        where += ":%s" % info[prefix + "port"]
+    if prefix + "system_id" in info:
+        where += " system %s" % info[prefix + "system_id"]
+    return "the BMC at %s (%s, user %s; password from %s)" % (where, spec["driver"], info.get(prefix + "username", "?"), password_source)
 
 
 MAX_PASSWORD_FILE_BYTES = 16 * 1024 * 1024  # the node file's bound in labcdk's validator

@@ -5,6 +5,8 @@ which scripts/lib/overcloud.sh's stuck_nodes_report runs for the bash steps). St
 """
 
 HINTS = {
+    "verifying": "Ironic is still waiting for the node's BMC to answer (a BMC that takes the connection and never "
+                 "replies holds the node here until Ironic's request ends): check the BMC, and reset it if it hangs",
     "inspect wait": "the inspection ramdisk never reported back: check the node console (did it PXE-boot?), "
                     "DHCP on the provisioning network, and the BMC's boot device",
     "wait call-back": "the deploy ramdisk never called back: check the node console; the runbook names cloud-init "

@@ -37,6 +37,8 @@ REDFISH_HOST = "127.0.0.1"
 # At most this many BMCs a bed: IPMI addresses <net>.1 to <net>.99, Redfish ports base+1 to base+99.
 MAX_BMCS = 99
 USER = "admin"
+# IPMI 2.0 passwords are at most 20 bytes (ipmitool refuses longer ones: "password is longer than 20 bytes").
+IPMI_PASSWORD_BYTES = 20
 # Power and boot device names as the record keeps them, whichever protocol set them.
 POWER = ("on", "off")
 
@@ -88,6 +90,8 @@ class Records:
         free = sorted(set(range(1, MAX_BMCS + 1)) - self.used())
         if not free:
             raise BmcError("all %d BMC slots of this bed are taken (testbed/bmc rm one)" % MAX_BMCS)
+        if driver == "ipmi" and password is not None and len(password.encode()) > IPMI_PASSWORD_BYTES:
+            raise BmcError("an IPMI password is at most %d bytes (IPMI 2.0)" % IPMI_PASSWORD_BYTES)
         slot = free[0]
         record = {"name": name, "driver": driver, "slot": slot, "user": USER,
                   "password": password if password is not None else secrets.token_urlsafe(12)}

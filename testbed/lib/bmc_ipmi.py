@@ -20,12 +20,25 @@ BOOT_DEVICES = {"network": "pxe", "hd": "disk", "optical": "cdrom", "setup": "bi
 PYGHMI_DEVICES = {"pxe": "network", "disk": "hd", "cdrom": "optical", "bios": "setup"}
 
 
+class Users:
+    """pyghmi's user → password lookup (asked once a session, at RAKP 1), each session logged.
+    A wrong password is found by the client (ipmitool checks the BMC's RAKP 2 reply), so the
+    log shows a session that no command follows."""
+
+    def __init__(self, machine):
+        self.machine = machine
+
+    def get(self, user):
+        record = self.machine.record
+        self.machine.log("session for user %s%s" % (user, "" if user == record["user"] else " (no such user)"))
+        return record["password"] if user == record["user"] else None
+
+
 class SimulatedBmc(pyghmi_bmc.Bmc):
     def __init__(self, machine):
-        record = machine.record
         self.machine = machine
-        super().__init__({record["user"]: record["password"]}, port=record["port"],
-                         address=bmc.check_loopback(record["address"]))
+        super().__init__(Users(machine), port=machine.record["port"],
+                         address=bmc.check_loopback(machine.record["address"]))
 
     def handle_raw_request(self, request, session):
         if self.machine.mode() == "hang":
