@@ -3,7 +3,7 @@
  * it (lab/ironic-fields.ts), for the tests that drive the enrolment without a
  * stack.
  */
-import { spawnSync, SpawnSyncReturns } from "node:child_process";
+import { spawn, spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as path from "node:path";
 import { CREATE_DEFAULTS, IronicNodeSpec } from "../../lab/ironic-fields";
 import { projectRoot } from "../../lab/project-root";
@@ -27,23 +27,35 @@ export function fakeNodeSpec(name: string, mac: string, images: { kernel: string
   };
 }
 
+/** The environment of an enrolment of `specs` on the test bed's undercloud; `extra` adds or overrides variables. */
+function enrollEnv(specs: IronicNodeSpec[], extra: Record<string, string>): NodeJS.ProcessEnv {
+  const nodes = Object.fromEntries(specs.map((s) => [`LABCDK_NODE_${s.name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`, JSON.stringify(s)]));
+  return {
+    ...process.env,
+    ...testbedEnv,
+    OS_CLOUD: "undercloud",
+    CREATE_DEFAULTS: JSON.stringify(CREATE_DEFAULTS),
+    INTROSPECTION_TIMEOUT_SECONDS: "120",
+    INTROSPECTION_POLL_SECONDS: "2",
+    INTROSPECTION_CONCURRENCY: "20",
+    NODE_FILE: "no-such-node-file.json",
+    ...nodes,
+    ...extra,
+  };
+}
+
 /** Runs the enrolment of `specs` on the test bed's undercloud; `extra` adds or overrides environment variables. */
 export function enrollNodes(specs: IronicNodeSpec[], extra: Record<string, string> = {}): SpawnSyncReturns<string> {
-  const nodes = Object.fromEntries(specs.map((s) => [`LABCDK_NODE_${s.name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`, JSON.stringify(s)]));
-  return spawnSync("bash", [SCRIPT], {
-    encoding: "utf8",
-    timeout: 300000,
-    env: {
-      ...process.env,
-      ...testbedEnv,
-      OS_CLOUD: "undercloud",
-      CREATE_DEFAULTS: JSON.stringify(CREATE_DEFAULTS),
-      INTROSPECTION_TIMEOUT_SECONDS: "120",
-      INTROSPECTION_POLL_SECONDS: "2",
-      INTROSPECTION_CONCURRENCY: "20",
-      NODE_FILE: "no-such-node-file.json",
-      ...nodes,
-      ...extra,
-    },
+  return spawnSync("bash", [SCRIPT], { encoding: "utf8", timeout: 300000, env: enrollEnv(specs, extra) });
+}
+
+/** `enrollNodes`, without waiting: for enrolments that run side by side. */
+export function enrollNodesAsync(specs: IronicNodeSpec[], extra: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("bash", [SCRIPT], { env: enrollEnv(specs, extra), timeout: 300000 });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
 }

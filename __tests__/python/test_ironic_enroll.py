@@ -99,6 +99,40 @@ class IpmiPasswordLength(unittest.TestCase):
             self.assertEqual(ironic_enroll.with_password(REDFISH_SPEC)[0]["redfish_password"], "q" * 40)
 
 
+RUNBOOK_SPEC = {"name": "compute2", "driver": "ipmi", "password_fields": ["ipmi_password"], "driver_info": {},
+                "properties": {"cpus": 2}, "capabilities": {}, "extra": {}, "fields": {},
+                "ports": [{"address": "52:54:00:00:fa:0d"}]}
+DEFAULTS = {"resource_class": "baremetal", "physical_network": "ctlplane"}
+
+
+class FitToApi(unittest.TestCase):
+    """GIVEN an older Ironic API WHEN the fleet is fitted to it THEN what the API lacks is left out, one line a
+    field naming where it came in and for whom, and nothing else changes."""
+
+    def test_liberty_1_14_gets_neither_resource_class_nor_physical_network(self):
+        specs, defaults, lines = ironic_enroll.fit_to_api([RUNBOOK_SPEC], DEFAULTS, (1, 14))
+        self.assertEqual(specs, [RUNBOOK_SPEC])
+        self.assertEqual(defaults, {})
+        self.assertEqual(lines, ["the Ironic API answers up to 1.14: node resource_class (from 1.21) left out, for the default for new nodes",
+                                 "the Ironic API answers up to 1.14: port physical_network (from 1.34) left out, for the default for new ports"])
+
+    def test_newton_1_22_gets_resource_class_and_queens_1_38_everything_the_runbook_has(self):
+        self.assertEqual(ironic_enroll.fit_to_api([RUNBOOK_SPEC], DEFAULTS, (1, 22))[1], {"resource_class": "baremetal"})
+        self.assertEqual(ironic_enroll.fit_to_api([RUNBOOK_SPEC], DEFAULTS, (1, 38)), ([RUNBOOK_SPEC], DEFAULTS, []))
+
+    def test_a_node_files_own_fields_are_left_out_by_the_version_each_came_in(self):
+        spec = dict(RUNBOOK_SPEC, fields={"resource_class": "gold", "conductor_group": "rack2", "network_interface": "noop",
+                                          "boot_interface": "ipxe", "rescue_interface": "agent"},
+                    ports=[{"address": "52:54:00:00:fa:0d", "physical_network": "ctl", "local_link_connection": {"port_id": "1"}}])
+        specs, _, lines = ironic_enroll.fit_to_api([spec], DEFAULTS, (1, 31))
+        self.assertEqual(specs[0]["fields"], {"resource_class": "gold", "network_interface": "noop", "boot_interface": "ipxe"})
+        self.assertEqual(specs[0]["ports"], [{"address": "52:54:00:00:fa:0d", "local_link_connection": {"port_id": "1"}}])
+        self.assertIn("the Ironic API answers up to 1.31: node conductor_group (from 1.46) left out, for compute2", lines)
+        self.assertIn("the Ironic API answers up to 1.31: port physical_network (from 1.34) left out, "
+                      "for compute2's 52:54:00:00:fa:0d, the default for new ports", lines)
+        self.assertEqual(spec["fields"]["conductor_group"], "rack2")  # the caller's spec is not changed
+
+
 class OneLine(unittest.TestCase):
     def test_given_a_multi_line_error_when_flattened_then_one_line_with_single_spaces(self):
         # GIVEN Ironic's two-line error WHEN flattened THEN one line, every word kept

@@ -37,6 +37,15 @@ NODE_FIELDS = "uuid,name,driver,provision_state,target_provision_state,last_erro
 # in 1.39: below it Ironic shows a node waiting for its inspection ramdisk as `inspecting`, which
 # cannot be aborted. An older Ironic answers what it has.
 DETAIL_MICROVERSION = "1.46"
+# The Ironic API version each optional field of a node or port came in. An older API refuses them, so
+# the enrolment leaves them out of what it sends, with one line per field (README, "Old Ironic APIs").
+NODE_FIELD_VERSIONS = {"network_interface": (1, 20), "resource_class": (1, 21), "storage_interface": (1, 33),
+                       "rescue_interface": (1, 38), "bios_interface": (1, 40), "conductor_group": (1, 46),
+                       "firmware_interface": (1, 86)}
+OTHER_INTERFACES_VERSION = (1, 31)  # boot, console, deploy, inspect, management, power, raid, vendor
+PORT_FIELD_VERSIONS = {"local_link_connection": (1, 19), "physical_network": (1, 34)}
+# From 1.11 (Liberty) a new node starts in `enroll`; before, it is `available` at once, never inspected.
+ENROLL_VERSION = (1, 11)
 # Provision states in which Ironic lets a port's physical_network / local_link_connection change.
 PORT_UPDATE_STATES = ("enroll", "inspecting", "inspect wait", "manageable")
 # Top-level fields Ironic refuses to change on a deployed node (driver, interfaces, resource class, conductor group).
@@ -110,6 +119,51 @@ def paged(conn, url, microversion=MICROVERSION):
 
 def list_nodes(conn, version):
     return {n["uuid"]: n for n in paged(conn, "/nodes?fields=%s" % NODE_FIELDS, version)}
+
+
+def version_text(version):
+    return "%d.%d" % version
+
+
+def server_version(conn):
+    """The Ironic API's highest microversion, as (major, minor)."""
+    text = utils.maximum_supported_microversion(conn.baremetal, "1.999") or MICROVERSION
+    return tuple(int(x) for x in text.split("."))
+
+
+def node_field_version(field):
+    return NODE_FIELD_VERSIONS.get(field, OTHER_INTERFACES_VERSION if field.endswith("_interface") else (1, 1))
+
+
+def fit_to_api(specs, defaults, api):
+    """(specs, defaults) without the fields API (major, minor) does not know yet, and one line per
+    field left out (the nodes it was for); a node's other fields go as they are."""
+    left_out = {}  # (kind, field) → (version, [whose])
+
+    def leave(kind, field, version, whose):
+        left_out.setdefault((kind, field), (version, []))[1].append(whose)
+
+    fitted = []
+    for spec in specs:
+        spec = dict(spec, fields=dict(spec["fields"]), ports=[dict(p) for p in spec["ports"]])
+        for field in [f for f in spec["fields"] if node_field_version(f) > api]:
+            leave("node", field, node_field_version(field), spec["name"])
+            del spec["fields"][field]
+        for port in spec["ports"]:
+            for field in [f for f in port if PORT_FIELD_VERSIONS.get(f, (1, 1)) > api]:
+                leave("port", field, PORT_FIELD_VERSIONS[field], "%s's %s" % (spec["name"], port["address"]))
+                del port[field]
+        fitted.append(spec)
+    defaults = dict(defaults)
+    for field, kind, version in (("resource_class", "node", NODE_FIELD_VERSIONS["resource_class"]),
+                                 ("physical_network", "port", PORT_FIELD_VERSIONS["physical_network"])):
+        if field in defaults and version > api:
+            leave(kind, field, version, "the default for new %ss" % kind)
+            del defaults[field]
+    lines = ["the Ironic API answers up to %s: %s %s (from %s) left out, for %s" % (
+        version_text(api), kind, field, version_text(version), ", ".join(whose))
+        for (kind, field), (version, whose) in sorted(left_out.items())]
+    return fitted, defaults, lines
 
 
 def detail_microversion(conn):
@@ -190,18 +244,19 @@ def port_patch(port, current):
             for key in ("physical_network", "local_link_connection") if key in port and current.get(key) != port[key]]
 
 
-def register(conn, spec, info, node, ports):
-    """Creates the node or brings its fields up to date, then its ports. Returns its UUID."""
+def register(conn, spec, info, node, ports, defaults):
+    """Creates the node or brings its fields up to date, then its ports. Returns its UUID.
+    DEFAULTS: CREATE_DEFAULTS, less what the API does not know (fit_to_api)."""
     name, driver = spec["name"], spec["driver"]
     secret = " (BMC password from the apply-time source)" if spec["password_fields"] else ""
-    defaults = json.loads(ENV["CREATE_DEFAULTS"])
     deployed = False
     if node is None:
         properties = dict(spec["properties"])
         if spec["capabilities"]:
             properties["capabilities"] = capabilities_text(spec["capabilities"])
         fields = dict(spec["fields"])
-        fields.setdefault("resource_class", defaults["resource_class"])
+        if "resource_class" in defaults:
+            fields.setdefault("resource_class", defaults["resource_class"])
         if spec["extra"]:
             fields["extra"] = spec["extra"]
         # provision_state enroll: openstacksdk would otherwise take it to available itself, one node at a time.
@@ -227,9 +282,10 @@ def register(conn, spec, info, node, ports):
         mac = port["address"].lower()
         current = ports.get(mac)
         if current is None:
-            optional = {k: port[k] for k in ("local_link_connection",) if k in port}
-            created = conn.baremetal.create_port(address=mac, node_uuid=uuid,
-                                                 physical_network=port.get("physical_network", defaults["physical_network"]), **optional)
+            optional = {k: port[k] for k in ("local_link_connection", "physical_network") if k in port}
+            if "physical_network" in defaults:
+                optional.setdefault("physical_network", defaults["physical_network"])
+            created = conn.baremetal.create_port(address=mac, node_uuid=uuid, **optional)
             ports[mac] = {"uuid": created.id, "node_uuid": uuid, "address": mac}
             log("node %s: port %s created" % (name, mac))
         elif current["node_uuid"] != uuid:
@@ -381,6 +437,13 @@ def progress(waiting, started):
 
 def converge(conn, specs, infos, bmcs):
     started = time.monotonic()
+    api = server_version(conn)
+    if api < ENROLL_VERSION:
+        die("the Ironic API answers up to %s: labcdk enrols from %s (Liberty) on, where a new node starts in enroll "
+            "(before, it is available at once, never inspected)" % (version_text(api), version_text(ENROLL_VERSION)))
+    specs, defaults, lines = fit_to_api(specs, json.loads(ENV["CREATE_DEFAULTS"]), api)
+    for line in lines:
+        log(line)
     version = detail_microversion(conn)
     nodes = {n["uuid"]: n for n in paged(conn, "/nodes/detail", version)}
     ports = {p["address"].lower(): p for p in paged(conn, "/ports/detail", version)}
@@ -392,7 +455,7 @@ def converge(conn, specs, infos, bmcs):
             if node is None:
                 owner = next((ports[p["address"].lower()]["node_uuid"] for p in spec["ports"] if p["address"].lower() in ports), None)
                 node = nodes.get(owner)
-            uuid = register(conn, spec, infos[spec["name"]], node, ports)
+            uuid = register(conn, spec, infos[spec["name"]], node, ports, defaults)
             tracks[spec["name"]] = Track(spec, uuid, node, bmcs[spec["name"]])
         except (Failure, openstack.exceptions.SDKException) as error:
             failures[spec["name"]] = str(error)
