@@ -61,5 +61,10 @@ export function setBmc(name: string, mode: "unreachable" | "hang" | "ok"): void 
   mustRun(["set", name, `--${mode}`]);
 }
 
+/** Gives the BMC a new password (a rotation on the BMC's side: it starts again with it). */
+export function setBmcPassword(name: string, password: string): void {
+  mustRun(["set", name, "--password", password]);
+}
+
 /** Runs testbed/bmc as a user would, for tests of the command itself. */
 export const runBmcCommand = bmc;

@@ -13,7 +13,11 @@
  * hangs mid-conversation — WHEN enrolled, THEN each fails within seconds with one
  * line naming the node, its BMC address and what to check, never the password;
  * AND after the fixes a re-run takes every node to available.
+ *
+ * GIVEN a machine powered on by hand at its BMC before `provide`, WHEN enrolled, THEN it ends available
+ * and Ironic's power sync (force_power_state_during_sync) powers it back off.
  */
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -22,7 +26,7 @@ import { ironicNodeSpec, IronicNodeSpec, nodeVariableSuffix } from "../../lab/ir
 import { loadNodeFile } from "../../lab/instackenv";
 import { addBmc, BmcFields, bmcCommands, removeBmc, runBmcCommand, setBmc } from "../helpers/bmc";
 import { enrollNodes } from "../helpers/enroll";
-import { describeWithTestbed, openstack, openstackMaybe, openstackTry, CLASSROOM_NODE_FOUND, inspectedProperties } from "../helpers/testbed";
+import { describeWithTestbed, openstack, openstackAction, openstackMaybe, openstackTry, CLASSROOM_NODE_FOUND, inspectedProperties } from "../helpers/testbed";
 
 const suffix = randomUUID().slice(0, 6);
 const name = (what: string) => `bmc-${suffix}-${what}`;
@@ -145,5 +149,29 @@ describeWithTestbed("enrolment through Ironic's ipmi and redfish drivers, agains
       expect(fixed.stdout).toMatch(new RegExp(`node ${node}: exists \\([0-9a-f-]{36}\\), `));
       expect(openstack("undercloud", ["baremetal", "node", "show", node]).provision_state).toBe("available");
     }
+  });
+
+  test("a machine left powered on by hand before provide: the enrolment takes it to available, and Ironic's power sync powers it back off", () => {
+    // The node of the wrong-password test, fixed and available; back to manageable, as before a provide.
+    const node = name("wrongpw");
+    openstackAction("undercloud", ["baremetal", "node", "manage", node, "--wait", "60"]);
+    const fields = openstack("undercloud", ["baremetal", "node", "show", node]).driver_info;
+    const asked = bmcCommands(node).length;
+    // By hand, at the BMC (loopback): ipmitool as an operator would run it.
+    const byHand = spawnSync("ipmitool", ["-I", "lanplus", "-H", fields.ipmi_address, "-U", "admin", "-E", "power", "on"],
+      { encoding: "utf8", timeout: 30000, env: { ...process.env, IPMI_PASSWORD: secret("right") } });
+    expect(byHand.stdout).toContain("Chassis Power Control: Up/On");
+    const result = enrollNodes([specOf(entry(node, 1, { pm_type: "ipmi", pm_addr: fields.ipmi_address, pm_port: 623, pm_user: "admin" }, secret("right")))],
+      { [passwordVariable(node)]: secret("right") });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain(`node ${node}: inspected -> provide`);
+    // Ironic's database says power off; its next power sync (10 s here, 60 s on a director) makes the machine so.
+    let commands: string[] = [];
+    for (let i = 0; i < 40 && !commands.includes("power off"); i++) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+      commands = bmcCommands(node).slice(asked);
+    }
+    expect(commands.slice(commands.indexOf("power on"))).toContain("power off");
+    expect(openstack("undercloud", ["baremetal", "node", "show", node])).toMatchObject({ provision_state: "available", power_state: "power off", maintenance: false });
   });
 });

@@ -8,21 +8,25 @@
  * power state, inspection (ironic-inspector on Zed, Ironic's own on Epoxy)
  * sets PXE, powers the machine on — only then does the ramdisk stand-in report
  * — and off. compute2 goes from the node file to an introspected,
- * profile-tagged, `available` node; re-apply is a no-op; destroy removes it;
- * the password is in no output, plan, state or log of ours.
+ * profile-tagged, `available` node; re-apply is a no-op; a password rotated
+ * on the BMC reaches Ironic in place once Ironic's power sync has seen the
+ * BMC refuse the old one; destroy removes it; neither password is in any
+ * output, plan, state or log of ours.
  */
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../../lab/project-root";
-import { addBmc, bmcCommands, removeBmc } from "../helpers/bmc";
+import { addBmc, bmcCommands, removeBmc, setBmcPassword } from "../helpers/bmc";
 import { TESTBED_LAB } from "../helpers/synth";
 import { tofu } from "../helpers/tofu";
 import { describeWithTestbed, openstack, openstackMaybe, openstackTry, stackOnTestbed, TESTBED_DIR, TESTBED_INSPECT_INTERFACE, TESTBED_RELEASE, testbedEnv, inspectedProperties, CLASSROOM_NODE_FOUND, testbedUnavailable } from "../helpers/testbed";
 
 /** A password found nowhere else, so that any copy of it in an output is this test's (20 bytes: IPMI's most). */
 const PASSWORD = `lb-${randomUUID().slice(0, 17)}`;
+/** The BMC's password after its rotation. */
+const ROTATED = `lr-${randomUUID().slice(0, 17)}`;
 const BMC = "compute2";
 
 /**
@@ -103,19 +107,67 @@ describeWithTestbed("undercloud stack on the test bed: the runbook's compute2 th
     expect(plan.stdout).toContain("No changes.");
   });
 
-  test("the BMC password is in no synthesized file, plan, apply output or state, nor in the bed's BMC and ramdisk logs", () => {
+  test("a password rotated on the BMC: Ironic's power sync puts the node in maintenance, the plan re-runs only the enrolment (no node replaced), the node file's new password reaches Ironic in place (same node, not inspected again), and the next plan is empty", () => {
+    const before = openstack("undercloud", ["baremetal", "node", "show", "compute2"]);
+    const asked = bmcCommands(BMC).length;
+    setBmcPassword(BMC, ROTATED);
+    const nodeFile = path.join(path.dirname(lab), "instackenv.json");
+    const file = JSON.parse(fs.readFileSync(nodeFile, "utf8"));
+    file.nodes[0].pm_password = ROTATED;
+    fs.writeFileSync(nodeFile, JSON.stringify(file, null, 2));
+
+    // The bed's Ironic checks power every 10 s and gives up at the first failure (a director: 60 s, 3 tries).
+    let node = before;
+    for (let i = 0; i < 45 && !(node.maintenance && node.fault === "power failure"); i++) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+      node = openstack("undercloud", ["baremetal", "node", "show", "compute2", "-c", "maintenance", "-c", "fault"]);
+    }
+    expect(node).toMatchObject({ maintenance: true, fault: "power failure" });
+
+    const plan = run(["plan", "-out", "rotated.tfplan"]);
+    outputs.push(plan.stdout, plan.stderr);
+    expect(plan.stdout).toContain("compute2: maintenance=power failure");
+    const changes = JSON.parse(tofu(dir, ["show", "-json", "rotated.tfplan"], testbedEnv).stdout).resource_changes
+      .filter((c: any) => !c.change.actions.every((a: string) => a === "no-op" || a === "read"))
+      .map((c: any) => `${c.address}: ${c.change.actions.join(", ")}`);
+    // Only the enrolment step runs again (and the observation it reads); no Machine: no node unregistered.
+    expect(changes.filter((c: string) => c.includes("Machine"))).toEqual([]);
+    expect(changes.some((c: string) => /Nodes_Enroll.*create/.test(c))).toBe(true);
+    const apply = tofu(dir, ["apply", "-input=false", "-no-color", "rotated.tfplan"], testbedEnv);
+    outputs.push(apply.stdout, apply.stderr);
+    expect(apply.stdout).toContain(`node compute2: exists (${before.uuid}), fields as the file says`);
+    expect(apply.stdout).toContain("node compute2: was in maintenance since Ironic's power sync could not talk to its BMC");
+
+    const after = openstack("undercloud", ["baremetal", "node", "show", "compute2"]);
+    expect(after).toMatchObject({ uuid: before.uuid, provision_state: "available", maintenance: false, inspection_finished_at: before.inspection_finished_at });
+    // Ironic's next power sync reaches the BMC with the new password: a command answered after the rotation.
+    let answered: string[] = [];
+    for (let i = 0; i < 30 && !answered.includes("power status"); i++) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+      answered = bmcCommands(BMC).slice(asked);
+    }
+    expect(answered).toContain("power status");
+    expect(openstack("undercloud", ["baremetal", "node", "show", "compute2"]).maintenance).toBe(false);
+    const again = run(["plan", "-detailed-exitcode"]);
+    outputs.push(again.stdout, again.stderr);
+    expect(again.stdout).toContain("No changes.");
+  });
+
+  test("the BMC password (before and after its rotation) is in no synthesized file, plan, apply output or state, nor in the bed's BMC and ramdisk logs", () => {
     expect(outputs.join("\n")).not.toContain(PASSWORD);
+    expect(outputs.join("\n")).not.toContain(ROTATED);
+    expect(filesHolding(path.resolve(dir, "..", "..", ".."), ROTATED)).toEqual([]);
     // dir is cdktf.out/stacks/testbed-undercloud; the local state is beside cdktf.out.
     const synthRoot = path.resolve(dir, "..", "..", "..");
     expect(filesHolding(synthRoot, PASSWORD)).toEqual([]);
     expect(tofu(dir, ["show", "-json"], testbedEnv).stdout).not.toContain(PASSWORD);
     const logs = path.join(TESTBED_DIR, "log");
     const ours = fs.readdirSync(logs).filter((f) => f.startsWith("bmc-") || f === "ramdisk.log");
-    expect(ours.filter((f) => fs.readFileSync(path.join(logs, f), "utf8").includes(PASSWORD))).toEqual([]);
+    expect(ours.filter((f) => [PASSWORD, ROTATED].some((p) => fs.readFileSync(path.join(logs, f), "utf8").includes(p)))).toEqual([]);
     // Ironic's own log: Zed's conductor (Debian 12, ironic 21.1) writes the whole node, driver_info and
     // password included, in one INFO line when `provide` skips automated cleaning (conductor/cleaning.py);
     // Epoxy's writes the UUID. README, "Simulated BMCs", says so; this pins it.
-    const ironicLines = fs.readFileSync(path.join(logs, "ironic.log"), "utf8").split("\n").filter((l) => l.includes(PASSWORD));
+    const ironicLines = fs.readFileSync(path.join(logs, "ironic.log"), "utf8").split("\n").filter((l) => l.includes(PASSWORD) || l.includes(ROTATED));
     if (TESTBED_RELEASE === "zed") {
       expect(ironicLines.length).toBeGreaterThan(0);
       expect(ironicLines.every((l) => l.includes("Automated cleaning is disabled via configuration, node Node("))).toBe(true);

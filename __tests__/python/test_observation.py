@@ -11,7 +11,8 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "lib"))
 
-from observation import Cloud, capabilities, deadline, observe_node, observe_nodes, variable_suffix  # noqa: E402  (after the path above)
+from observation import Cloud, capabilities, deadline, observe_node, observe_nodes, power_failure, variable_suffix  # noqa: E402  (after the path above)
+from observe_step import enrolment_word  # noqa: E402
 
 FIXTURES = os.path.join(HERE, "..", "fixtures")
 SECRET = "bmc-secret-password"
@@ -122,6 +123,31 @@ class Capabilities(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# Ironic's words when its power sync gives up on a BMC (conductor/manager.py, Zed).
+SYNC_REASON = ("During sync_power_state, max retries exceeded for node 1f0e, node state None does not match expected "
+               "state 'power off'. Updating DB state to 'None' Switching node to maintenance mode. Error: IPMI call failed: power status.")
+
+
+class PowerFailure(unittest.TestCase):
+    """GIVEN a node Ironic put in maintenance because its BMC stopped answering its power checks (a password
+    rotated on the BMC) THEN the plan-time observation calls it drift, so that the enrolment sends the node
+    file's password; an operator's maintenance is not drift."""
+
+    def test_by_fault_or_by_ironics_words(self):
+        self.assertTrue(power_failure(True, "power failure", "anything"))
+        self.assertTrue(power_failure(True, None, SYNC_REASON))
+        self.assertFalse(power_failure(True, "clean failure", SYNC_REASON))
+        self.assertFalse(power_failure(True, None, "runbook step 4: introspection"))
+        self.assertFalse(power_failure(False, "power failure", SYNC_REASON))
+
+    def test_the_enrolment_word(self):
+        node = {"provisionState": "available", "maintenance": True, "maintenanceReason": SYNC_REASON}
+        self.assertEqual(enrolment_word(node), "maintenance=power failure")
+        self.assertEqual(enrolment_word(dict(node, maintenanceReason="set by hand")), "registered")
+        self.assertEqual(enrolment_word(dict(node, maintenance=False)), "registered")
+        self.assertEqual(enrolment_word(dict(node, provisionState="manageable")), "provision_state=manageable")
 
 
 class Died(Exception):

@@ -26,7 +26,7 @@ import ironic_node
 import script_log
 from ironic_node import DEPLOYED_STATES, IntrospectionSlots, bmc_password_and_source, bmc_words, die, log
 from node_hints import hint as stuck_hint
-from observation import capabilities
+from observation import capabilities, power_failure
 
 ENV = os.environ
 # The floor: `fields` came in 1.8 (Liberty), so every director release answers the list requests.
@@ -336,6 +336,9 @@ class Track:
         self.bmc = bmc  # the node's BMC in words (ironic_node.bmc_words), or None
         state = node["provision_state"] if node else "enroll"
         self.inspected_at = node.get("inspection_finished_at") if node else None
+        # In maintenance because Ironic's power sync gave up on its BMC (a password rotated on the BMC):
+        # once the node file's password is sent, maintenance is taken off and Ironic checks the BMC again.
+        self.in_power_failure = bool(node) and power_failure(node.get("maintenance"), node.get("fault"), node.get("maintenance_reason"))
         self.must_inspect = not self.inspected_at or state == "inspect failed"
         self.retried = False
         self.introspection_retries = 0
@@ -415,6 +418,16 @@ def abort(conn, track, why):
     raise Failure("%s; introspection aborted (the node is now in inspect failed; apply again once the cause is fixed)" % why)
 
 
+def recover(conn, track):
+    """Takes a node out of the maintenance Ironic's power sync put it in, now that its BMC password is
+    the node file's: Ironic checks the BMC again at its next power sync (and puts it back if it still fails)."""
+    conn.baremetal.unset_node_maintenance(track.uuid)
+    track.in_power_failure = False
+    log("node %s: was in maintenance since Ironic's power sync could not talk to its BMC (%s); its password is "
+        "the apply-time one now: maintenance off, Ironic checks the BMC at its next power sync"
+        % (track.name, track.bmc or "no BMC"))
+
+
 def tag(conn, track, node):
     """Merges the lab's capabilities into the node's, keeping the others."""
     current = node["properties"].get("capabilities", "") or ""
@@ -478,6 +491,8 @@ def converge(conn, specs, infos, bmcs):
                             log("node %s: introspection: done after %ds" % (name, time.monotonic() - track.since))
                     step, why = next_step(track, node)
                     if step == "done":
+                        if track.in_power_failure:
+                            recover(conn, track)
                         tag(conn, track, node)
                         log("node %s: %s; done (properties %s)" % (name, why, json.dumps(node["properties"], sort_keys=True)))
                         differences = discovered_differences(track.spec, node) if node.get("inspection_finished_at") else []

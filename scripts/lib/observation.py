@@ -127,6 +127,17 @@ def observe_nodes(cloud, names):
     return found
 
 
+# What Ironic's power sync writes when it gives up on a node's BMC (since Kilo; `fault` "power failure"
+# from API 1.42): the node is then in maintenance until the BMC answers its next check.
+POWER_SYNC_REASON = "During sync_power_state"
+
+
+def power_failure(maintenance, fault, reason):
+    """Whether Ironic put the node in maintenance because its power sync could not talk to the BMC
+    (a password rotated on the BMC, a BMC gone): `fault` when the API gives it, else the reason's words."""
+    return bool(maintenance) and (fault == "power failure" or (fault is None and (reason or "").startswith(POWER_SYNC_REASON)))
+
+
 def node_summary(node):
     properties = node.get("properties") or {}
     return {

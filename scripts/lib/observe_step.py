@@ -31,7 +31,7 @@ import os
 import sys
 
 import script_log
-from observation import CannotObserve, Cloud, capabilities, observe_compute_hosts, observe_nodes, observe_server, variable_suffix
+from observation import CannotObserve, Cloud, capabilities, observe_compute_hosts, observe_nodes, observe_server, power_failure, variable_suffix
 
 ENV = os.environ
 
@@ -53,11 +53,15 @@ def need(*names):
 
 
 def enrolment_word(node):
-    """registered | absent | provision_state=<state>, for one observed node (None: absent)."""
+    """registered | absent | provision_state=<state> | maintenance=power failure, for one observed node
+    (None: absent). A node Ironic put in maintenance because its BMC stopped answering its power checks
+    (a password rotated on the BMC) is enrolled again: the enrolment sends the node file's password."""
     if node is None:
         return "absent"
     if node["provisionState"] in ENROLL_UNDONE:
         return "provision_state=%s" % node["provisionState"]
+    if power_failure(node["maintenance"], None, node["maintenanceReason"]):
+        return "maintenance=power failure"
     return "registered"
 
 

@@ -17,6 +17,7 @@ written on every change so that the ramdisk stand-in can tell when the machine
 
 usage: bmc.py add NAME --driver ipmi|redfish [--password P]   (prints the node-file fields)
        bmc.py list | log NAME | record NAME | names | rm NAME | mode NAME [ok|hang|unreachable]
+       bmc.py password NAME P
 The bed's address plan comes from the environment (set by testbed/bmc):
 BMC_DIR, BMC_IPMI_NET (e.g. 127.0.10), BMC_REDFISH_PORT_BASE (e.g. 15800).
 """
@@ -90,8 +91,8 @@ class Records:
         free = sorted(set(range(1, MAX_BMCS + 1)) - self.used())
         if not free:
             raise BmcError("all %d BMC slots of this bed are taken (testbed/bmc rm one)" % MAX_BMCS)
-        if driver == "ipmi" and password is not None and len(password.encode()) > IPMI_PASSWORD_BYTES:
-            raise BmcError("an IPMI password is at most %d bytes (IPMI 2.0)" % IPMI_PASSWORD_BYTES)
+        if password is not None:
+            check_password(driver, password)
         slot = free[0]
         record = {"name": name, "driver": driver, "slot": slot, "user": USER,
                   "password": password if password is not None else secrets.token_urlsafe(12)}
@@ -116,6 +117,13 @@ class Records:
             for f in os.listdir(state_dir):
                 os.remove(os.path.join(state_dir, f))
             os.rmdir(state_dir)
+
+    def set_password(self, name, password):
+        """The BMC's new password (its process must start again to use it)."""
+        record = self.read(name)
+        check_password(record["driver"], password)
+        record["password"] = password
+        write_json(self.path(name, "json"), record, mode=0o600)
 
     def mode(self, name):
         self.read(name)
@@ -154,6 +162,13 @@ class Records:
             if driver == "redfish" and int(port or 0) == record["port"] and system_id in (record["system_id"], None):
                 return name
         return None
+
+
+def check_password(driver, password):
+    if not password:
+        raise BmcError("a BMC password cannot be empty")
+    if driver == "ipmi" and len(password.encode()) > IPMI_PASSWORD_BYTES:
+        raise BmcError("an IPMI password is at most %d bytes (IPMI 2.0)" % IPMI_PASSWORD_BYTES)
 
 
 def node_fields(record, with_password):
@@ -277,6 +292,8 @@ def main(argv):
         print(" ".join(str(record[k]) for k in ("driver", "address", "port")))
     elif command == "rm" and len(args) == 1:
         records.remove(args[0])
+    elif command == "password" and len(args) == 2:
+        records.set_password(args[0], args[1])
     elif command == "mode" and len(args) == 1:
         print(records.mode(args[0]))
     elif command == "mode" and len(args) == 2:
