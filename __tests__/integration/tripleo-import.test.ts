@@ -24,6 +24,14 @@
  * where something happened rather than what it did (timestamps, the
  * conductor, its internal notes). Zed only: TripleO's introspection reads
  * ironic-inspector's data, which Epoxy's Ironic, inspecting by itself, has not.
+ *
+ * The `ipmi`, legacy `pxe_ipmitool` and `redfish` nodes of bmc-drivers.json have
+ * simulated BMCs of the test bed (testbed/bmc, SIMULATED below): both
+ * registrations get the file with only their pm_addr, pm_port and pm_system_id
+ * pointed at them, so both take them through Ironic's real drivers, manage,
+ * inspection and provide. The other BMC types' BMCs do not answer (nothing
+ * listens): both registrations fail them at `manage`, and what Ironic records is
+ * compared.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -33,6 +41,7 @@ import { stringify } from "yaml";
 import { loadLab } from "../../lab";
 import { projectRoot } from "../../lab/project-root";
 import { labApp } from "../../stacks/lab-app";
+import { addBmc, removeBmc } from "../helpers/bmc";
 import { describeWithTestbed, openstackMaybe, openstackTry, testbedEnv } from "../helpers/testbed";
 import { tofu } from "../helpers/tofu";
 
@@ -88,6 +97,35 @@ function tripleoIntrospect(names: string[]): void {
 }
 
 const dump = (names: string[]): Record<string, Node> => JSON.parse(python("tripleo-import/dump_nodes.py", names));
+
+/** Corpus nodes whose BMC the test bed simulates (testbed/bmc), by node name: the BMC's driver. */
+const SIMULATED: Readonly<Record<string, "ipmi" | "redfish">> = { "ti-ipmi": "ipmi", "ti-legacy-ipmi": "ipmi", "ti-redfish": "redfish" };
+
+/**
+ * FILE (and its .update.json) as both registrations get it: each SIMULATED node's pm_addr, pm_port and
+ * pm_system_id pointed at a simulated BMC with the node's own user and password (started once, kept for the
+ * run); written into DIR. Files without such nodes are used as they are.
+ */
+function onSimulatedBmcs(file: string, dir: string): { file: string; update: string } {
+  const update = file.replace(/\.json$/, ".update.json");
+  const nodes: Node[] = JSON.parse(fs.readFileSync(file, "utf8")).nodes;
+  if (!nodes.some((n) => SIMULATED[n.name])) return { file, update };
+  const reach: Record<string, Record<string, unknown>> = {};
+  for (const node of nodes.filter((n) => SIMULATED[n.name])) {
+    const fields = addBmc(node.name, SIMULATED[node.name], node.pm_password);
+    expect(fields.pm_user).toBe(node.pm_user);
+    reach[node.name] = { pm_addr: fields.pm_addr, ...(fields.pm_port ? { pm_port: fields.pm_port } : {}), ...(fields.pm_system_id ? { pm_system_id: fields.pm_system_id } : {}) };
+  }
+  const rewrite = (from: string, to: string) => {
+    const doc = JSON.parse(fs.readFileSync(from, "utf8"));
+    doc.nodes = doc.nodes.map((n: Node) => (reach[n.name] ? { ...n, ...reach[n.name] } : n));
+    fs.writeFileSync(to, JSON.stringify(doc, null, 2));
+  };
+  const out = { file: path.join(dir, path.basename(file)), update: path.join(dir, path.basename(update)) };
+  rewrite(file, out.file);
+  if (fs.existsSync(update)) rewrite(update, out.update);
+  return out;
+}
 
 function removeNodes(names: string[]): void {
   for (const name of names) {
@@ -209,32 +247,37 @@ describe("the TripleO import corpus", () => {
   const differences: Difference[] = [];
   const allNames = files.flatMap(nodeNames);
   beforeAll(() => removeNodes(allNames));
-  afterAll(() => removeNodes(allNames));
+  afterAll(() => {
+    removeNodes(allNames);
+    for (const name of Object.keys(SIMULATED)) removeBmc(name);
+  });
 
   for (const file of files) {
     const update = file.replace(/\.json$/, ".update.json");
     const hasUpdate = fs.existsSync(path.join(CORPUS, update));
     test(`${file}${hasUpdate ? ` then ${update}` : ""}: enrolled by both, compared`, () => {
       const names = nodeNames(file);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-tripleo-import-"));
+      const given = onSimulatedBmcs(path.join(CORPUS, file), dir);
       // TripleO's import, its introspection and provide, then its re-import of the changed file.
-      python("tripleo-import/tripleo_register.py", [path.join(CORPUS, file)]);
+      python("tripleo-import/tripleo_register.py", [given.file]);
       tripleoIntrospect(names);
       const tripleoCreate = dump(names);
-      const tripleoUpdate = hasUpdate ? (python("tripleo-import/tripleo_register.py", [path.join(CORPUS, update)]), dump(names)) : undefined;
+      const tripleoUpdate = hasUpdate ? (python("tripleo-import/tripleo_register.py", [given.update]), dump(names)) : undefined;
       removeNodes(names);
 
       // labcdk's apply, then the apply of the changed file on the same state.
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "labcdk-tripleo-import-"));
       const outdir = path.join(dir, "cdktf.out");
-      const created = labcdkApply(writeLab(dir, path.join(CORPUS, file)), outdir);
+      const created = labcdkApply(writeLab(dir, given.file), outdir);
       // Nodes whose BMC does not answer (nothing listens on loopback) fail at `manage`, named; the others end available.
-      const bmcNodes = names.filter((n) => JSON.parse(fs.readFileSync(path.join(CORPUS, file), "utf8")).nodes.find((x: Node) => x.name === n).pm_addr);
+      const bmcNodes = names.filter((n) => !SIMULATED[n] && JSON.parse(fs.readFileSync(path.join(CORPUS, file), "utf8")).nodes.find((x: Node) => x.name === n).pm_addr);
       if (bmcNodes.length === 0 && !created.ok) throw new Error(`the labcdk apply of ${file} failed:\n${created.output}`);
       else for (const n of bmcNodes) expect(created.output).toContain(`error: node ${n}: manage failed`);
+      for (const n of names.filter((x) => SIMULATED[x])) expect(created.output).toContain(`node ${n}: inspected and available; done`);
       const labcdkCreate = dump(names);
       let labcdkUpdate: Record<string, Node> | undefined;
       if (hasUpdate) {
-        const updated = labcdkApply(writeLab(dir, path.join(CORPUS, update)), outdir);
+        const updated = labcdkApply(writeLab(dir, given.update), outdir);
         if (!updated.ok) throw new Error(`the labcdk apply of ${update} failed:\n${updated.output}`);
         labcdkUpdate = dump(names);
       }
