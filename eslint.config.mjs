@@ -4,7 +4,7 @@
 // and before jest. Not type-aware (recommendedTypeChecked): tried on this code,
 // it took three times as long as this and reported about 850 findings, nearly
 // all no-unsafe-* on JSON (synthesized stacks, CLI output) that is untyped by
-// nature. README, "Code checks".
+// nature. docs/development.md, "Code checks".
 import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";

@@ -1,6 +1,6 @@
 /**
  * labcdk as a construct library: what a cdktf app of your own imports from
- * `labcdk` (README: "Using labcdk's constructs in your own cdktf app").
+ * `labcdk` (docs/library.md).
  *
  * Exported, and why:
  * - the constructs (`constructs/`), each with its `XxxProps`: the building

@@ -6,7 +6,7 @@
  *   A test is written once; __tests__/helpers/testbed.ts reads which bed from LABCDK_TESTBED_DIR,
  *   which the project's setup file sets. Without that bed they are skipped and say why
  *   (with LABCDK_REQUIRE_TESTBED=1, as in CI, that is a failure).
- * README ("Which tests run on which release") lists the choice and the reasons.
+ * docs/development.md ("Which tests run on which release") lists the choice and the reasons.
  */
 
 /** Integration tests that run on Epoxy too: enrolment with Ironic's own inspection and its BMC drivers, instances, migrations, drift, verify, scale-in, import. */

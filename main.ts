@@ -1,12 +1,12 @@
 // The cdktf app: the lab named by LAB_CONFIG (default: the built-in classroom lab)
 // as two stacks, "<lab>-undercloud" and "<lab>-overcloud".
 // Bad input ends in its one-line error; anything else is a bug and says so (labcdk's CLI does the same).
-import { internalError, LabInputError, labFileFromEnvironment, loadLab } from "./lab";
+import { environmentProblem, internalError, LabInputError, labFileFromEnvironment, loadLab } from "./lab";
 import { labApp } from "./stacks/lab-app";
 
 try {
-  labApp(loadLab(labFileFromEnvironment())).app.synth();
+  labApp(loadLab(labFileFromEnvironment(), process.env.LAB_CONFIG ? "LAB_CONFIG" : undefined)).app.synth();
 } catch (error) {
-  console.error(error instanceof LabInputError ? error.message : internalError(error));
+  console.error(error instanceof LabInputError ? error.message : (environmentProblem(error) ?? internalError(error)));
   process.exit(1);
 }

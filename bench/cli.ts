@@ -57,7 +57,9 @@ export function cliScenarios(root: string, work: string): CliScenario[] {
       argv: ["node", "--require", "ts-node/register/transpile-only", path.join(root, "cli", "main.ts"), "lab", "validate"],
       target: false,
     },
+    { name: "`./labcdk lab validate` (README's way: the symlink at the project's root, on PATH's node)", argv: [path.join(root, "labcdk"), "lab", "validate"], target: true },
     { name: "`npx labcdk lab validate` (bundle; npx's own start included)", argv: ["npx", "--no-install", "labcdk", "lab", "validate"], target: false },
+    { name: "`npm exec labcdk -- lab validate` (npm's own start included)", argv: ["npm", "exec", "--no", "labcdk", "--", "lab", "validate"], target: false },
   ];
 }
 

@@ -67,6 +67,7 @@ async function run() {
 }
 
 run().catch((error) => {
-  console.error(`labcdk: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  // Not an input problem (those end inside the CLI): a bug in labcdk or its installation (exit 70, cli/exit-codes.ts).
+  console.error(`labcdk: internal error: ${error instanceof Error ? error.message : String(error)} (a bug in labcdk or its installation, not in your files)`);
+  process.exitCode = 70;
 });

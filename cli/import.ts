@@ -395,7 +395,7 @@ export function labFromInventory(inventory: Inventory, options: ImportOptions): 
       existingNodes,
     },
     overcloud: {
-      // The overcloud exists; import adopts no Heat stack or deploy (README "Adopting an existing lab").
+      // The overcloud exists; import adopts no Heat stack or deploy (docs/operating.md, "Adopting an existing lab").
       deploy: false,
       templatesDir: "/home/stack/templates",
       roles: {},
@@ -455,7 +455,7 @@ export function writeImport(dir: string, result: ImportResult): string[] {
   if (fs.existsSync(labFile)) throw new ImportError(`${labFile}: exists already; import into a new folder (--out) so no lab is overwritten`);
   fs.mkdirSync(dir, { recursive: true });
   const header = [
-    "# Written by `labcdk import` from a running lab (README: \"Adopting an existing lab\").",
+    "# Written by `labcdk import` from a running lab (docs/operating.md, \"Adopting an existing lab\").",
     "# adopt: ids make the first plan import what exists instead of creating it; the BMC",
     "# passwords are not here: nodes.json says \"bmc_passwords\": \"apply-time\" (LABCDK_BMC_PASSWORD_FILE,",
     "# bmc-passwords.template.json lists the nodes).",

@@ -24,12 +24,30 @@ export interface SettleResult {
   readonly ok: boolean;
 }
 
-/** Settles every instance of the lab, one after the other, its output passed through; the result per instance. */
+/** nova_migrate.py's exit status when the cloud is not configured or cannot be reached. */
+const CLOUD_UNAVAILABLE = 3;
+
+/** Settling could not start or go on; `cloud`: because the cloud is not configured or cannot be reached. */
+export class SettleError extends Error {
+  constructor(
+    message: string,
+    readonly cloud: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Settles every instance of the lab, one after the other, its output passed
+ * through; the result per instance. Stops at the first that finds the cloud
+ * unavailable (SettleError): the others would only say it again.
+ */
 export function settleLab(model: LabModel, options: { timeoutSeconds: number; env?: NodeJS.ProcessEnv }): SettleResult[] {
   const env = options.env ?? process.env;
   const python = sdkPython(env);
-  if (!python) throw new Error("no Python with openstacksdk found (install python3-openstacksdk, or set LABCDK_PYTHON)");
-  return model.expected.instances.map(({ name, host }) => {
+  if (!python) throw new SettleError("no Python with openstacksdk found (install python3-openstacksdk, or set LABCDK_PYTHON)", true);
+  const results: SettleResult[] = [];
+  for (const { name, host } of model.expected.instances) {
     const result = spawnSync(python, [NOVA_MIGRATE], {
       stdio: "inherit",
       timeout: (options.timeoutSeconds + 120) * 1000,
@@ -45,6 +63,8 @@ export function settleLab(model: LabModel, options: { timeoutSeconds: number; en
         PYTHONDONTWRITEBYTECODE: "1",
       },
     });
-    return { instance: name, ok: result.status === 0 };
-  });
+    if (result.status === CLOUD_UNAVAILABLE) throw new SettleError(`the overcloud (clouds.yaml entry ${JSON.stringify(model.clouds.overcloud)}) is not available (see above)`, true);
+    results.push({ instance: name, ok: result.status === 0 });
+  }
+  return results;
 }

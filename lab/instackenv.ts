@@ -10,10 +10,11 @@
  */
 import * as z from "zod";
 import { parseAddress } from "./addresses";
-import { LabInputError, shown } from "./errors";
-import { parseJsonText, readInputText, withDepthGuard } from "./input-file";
+import { keyPathText, LabInputError, oneLine, shown } from "./errors";
+import { jsonLocator, parseJsonText, readInputText, withDepthGuard } from "./input-file";
 import { nodeVariableSuffix } from "./ironic-fields";
 import { SAFE_NAME } from "./schema";
+import { didYouMean, zodIssueWords } from "./words";
 
 /** Classic driver names and the hardware types that replaced them (as later TripleO mapped them). */
 export const CLASSIC_DRIVERS: Readonly<Record<string, string>> = {
@@ -203,20 +204,23 @@ export function readNodeFile(file: string): NodeFile {
 }
 
 function readNodeFileUnguarded(file: string): NodeFile {
-  const raw: unknown = parseJsonText(file, readInputText(file, "nodes", "node file (JSON)"), "node file");
+  const text = readInputText(file, "nodes", "node file (JSON)");
+  const raw: unknown = parseJsonText(file, text, "node file");
+  /** FILE:LINE:COL of a key path in the file (its deepest part that exists). */
+  const locate = jsonLocator(oneLine(file), text);
   const list = (raw as { nodes?: unknown } | null)?.nodes;
   if (raw === null || typeof raw !== "object" || Array.isArray(raw) || !Array.isArray(list)) {
     throw new LabInputError(file, [`${file}: must be a JSON object with a "nodes" list (instackenv format)`]);
   }
   const extraTop = Object.keys(raw).filter((k) => k !== "nodes" && k !== "bmc_passwords");
-  const problems: string[] = extraTop.map((k) => `${file}: ${k}: is not a known top-level field (only "nodes" and "bmc_passwords")`);
+  const problems: string[] = extraTop.map((k) => `${locate([k])}: ${keyPathText([k])}: is not a known top-level field (only "nodes" and "bmc_passwords")${didYouMean(k, ["nodes", "bmc_passwords"])}`);
   const marker = (raw as { bmc_passwords?: unknown }).bmc_passwords;
   if (marker !== undefined && marker !== BMC_PASSWORDS_APPLY_TIME) {
-    problems.push(`${file}: bmc_passwords: must be "${BMC_PASSWORDS_APPLY_TIME}" (the passwords are not in this file) or left out (got ${shown(marker)})`);
+    problems.push(`${locate(["bmc_passwords"])}: bmc_passwords: must be "${BMC_PASSWORDS_APPLY_TIME}" (the passwords are not in this file) or left out (got ${shown(marker)})`);
   }
   /** The file says its passwords come at apply time (LABCDK_BMC_PASSWORD_FILE or LABCDK_BMC_PASSWORD_<NAME>), as `labcdk import` writes it. */
   const passwordsElsewhere = marker === BMC_PASSWORDS_APPLY_TIME;
-  if (list.length === 0) problems.push(`${file}: nodes: lists no node`);
+  if (list.length === 0) problems.push(`${locate(["nodes"])}: nodes: lists no node`);
   const warnings: string[] = [];
   const nodes: BaremetalNodeDefinition[] = [];
   /** name → node number; MAC → node; BMC identity → node, as shown in messages. */
@@ -228,10 +232,12 @@ function readNodeFileUnguarded(file: string): NodeFile {
 
   list.forEach((entry, index) => {
     const named = typeof (entry as { name?: unknown })?.name === "string";
-    const label = named ? `node "${(entry as { name: string }).name}"` : `node #${index + 1}`;
+    const label = named ? `node ${shown((entry as { name: string }).name)}` : `node #${index + 1}`;
     const before = problems.length;
-    const report = (field: string, message: string, value?: unknown) =>
-      problems.push(`${file}: ${label}: ${field}: ${message}${value === undefined || field === "pm_password" ? "" : ` (got ${shown(value)})`}`);
+    const report = (field: string, message: string, value?: unknown) => {
+      const keyPath = field === "(node)" ? [] : field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+      problems.push(`${locate(["nodes", index, ...keyPath])}: ${label}: ${field === "(node)" ? field : keyPathText(keyPath)}: ${message}${value === undefined || field === "pm_password" ? "" : ` (got ${shown(value)})`}`);
+    };
 
     if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
       report("(node)", "must be a JSON object", entry);
@@ -248,10 +254,10 @@ function readNodeFileUnguarded(file: string): NodeFile {
         continue;
       }
       if (!(key in FIELDS)) {
-        report(key, "is not a known node field (check the spelling; see README 'Node file')");
+        report(key, `is not a known node field${didYouMean(key, [...Object.keys(FIELDS), ...HARDWARE_INTERFACES.map((i) => `${i}_interface`)]) || " (see the node file reference, docs/node-file.md)"}`);
         continue;
       }
-      const result = FIELDS[key as FieldName].safeParse(value);
+      const result = FIELDS[key as FieldName].safeParse(value, { error: zodIssueWords });
       if (result.success) {
         (n as Record<string, unknown>)[key] = result.data;
       } else {
@@ -313,9 +319,10 @@ function readNodeFileUnguarded(file: string): NodeFile {
     const macs = ports.map((p) => p.address);
     if (!("mac" in entry) && !("ports" in entry) && driver !== undefined && driver !== "fake-hardware") report("ports", "lists no MAC address (give ports, or the legacy mac list)");
     if (n.mac !== undefined) warnings.push(`${file}: ${label}: mac: the legacy "mac" list is read; TripleO from Wallaby on accepts only "ports" ([{"address": ...}])`);
-    for (const mac of macs) {
+    const macFields = [...(n.mac ?? []).map((_, i) => `mac.${i}`), ...(n.ports ?? []).map((_, i) => `ports.${i}.address`)];
+    for (const [i, mac] of macs.entries()) {
       const other = macsSeen.get(mac);
-      if (other !== undefined) report("mac", `is also used by ${other}`, mac);
+      if (other !== undefined) report(macFields[i], `is also used by ${other}`, mac);
       else macsSeen.set(mac, `node #${index + 1} "${n.name ?? "?"}"`);
     }
     if (n.pm_addr !== undefined) {

@@ -4,7 +4,7 @@
  * import does it (`tripleo_common/utils/nodes.py`, `register_ironic_node` and
  * `_update_or_register_ironic_node`). The enrolment script applies the
  * result as it is (scripts/lib/ironic_enroll.py); the differences from
- * TripleO that stay are listed in README ("What reaches Ironic") and checked
+ * TripleO that stay are listed in docs/node-file.md ("What reaches Ironic") and checked
  * on the test bed by __tests__/integration/tripleo-import.test.ts.
  *
  * No password here: `passwordFields` names the driver_info keys the script

@@ -6,13 +6,15 @@
  */
 import * as path from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
-import { LabInputError, shown, valueAt } from "./errors";
-import { readInputText, withDepthGuard } from "./input-file";
+import type * as z from "zod";
+import { keyPathText, LabInputError, oneLine, shown, valueAt } from "./errors";
+import { missingFile, readInputText, withDepthGuard } from "./input-file";
 import { BaremetalNodeDefinition, loadNodeFile } from "./instackenv";
 import { networkChecks, Problem } from "./network-checks";
 import { roleCoverage } from "./model";
 import { projectRoot } from "./project-root";
 import { LabFile, LabSchema, LEGACY_ROLE_FLAGS } from "./schema";
+import { didYouMean, knownFields, zodIssueWords } from "./words";
 
 /** A validated lab, with its node file read and paths resolved. */
 export interface Lab extends LabFile {
@@ -32,7 +34,13 @@ export function labFileFromEnvironment(env: NodeJS.ProcessEnv = process.env): st
   return env.LAB_CONFIG ? path.resolve(env.LAB_CONFIG) : DEFAULT_LAB_FILE;
 }
 
-export function loadLab(file: string): Lab {
+/**
+ * Loads and checks a lab file. `origin` says where its path came from when
+ * that is not the command line (`LAB_CONFIG`), for the message when it is missing.
+ */
+export function loadLab(file: string, origin?: string): Lab {
+  const notThere = missingFile(path.resolve(file), "lab file (YAML)");
+  if (notThere !== undefined) throw new LabInputError(file, [`${oneLine(file)}${origin ? ` (from ${origin})` : ""}: ${notThere}`]);
   return withDepthGuard(file, "lab file", () => loadLabUnguarded(file));
 }
 
@@ -78,50 +86,121 @@ function loadLabUnguarded(file: string): Lab {
         return `${file}:${line}:${col}`;
       }
     }
-    return file;
+    return `${file}:1:1`;
   };
 
-  const parsed = LabSchema.safeParse(raw);
+  const schemaProblems: string[] = [];
+  const parsed = LabSchema.safeParse(raw, { error: zodIssueWords });
   if (!parsed.success) {
-    throw new LabInputError(
-      file,
-      parsed.error.issues.flatMap((issue) => {
-        if (issue.code === "unrecognized_keys") {
-          return issue.keys.map((key) => `${where([...issue.path, key])}: ${[...issue.path, key].join(".")}: is not a known field (check the spelling; see README "Lab file")`);
+    for (const issue of parsed.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        const known = knownFields(LabSchema, issue.path, raw);
+        for (const key of issue.keys) {
+          schemaProblems.push(`${where([...issue.path, key])}: ${keyPathText([...issue.path, key])}: is not a known field${didYouMean(key, known) || ` (known here: ${known.join(", ")})`}`);
         }
-        const value = valueAt(raw, issue.path);
-        return [`${where(issue.path)}: ${issue.path.join(".") || "(top level)"}: ${issue.message}${value === undefined ? "" : ` (got ${shown(value)})`}`];
-      }),
-    );
+        continue;
+      }
+      const value = valueAt(raw, issue.path);
+      const required = value === undefined;
+      schemaProblems.push(`${where(issue.path)}: ${keyPathText(issue.path) || "(top level)"}: ${issue.message}${required || issue.code === "invalid_key" ? "" : ` (got ${shown(value)})`}`);
+    }
   }
-  const lab = parsed.data;
-  const problems = [...crossCheck(lab), ...networkChecks(lab)].map(([keyPath, message]) => `${where(keyPath)}: ${keyPath.join(".")}: ${message}`);
+  // Every problem in one round: the cross-checks run on each part of the file
+  // that the schema accepted (a check whose parts did not parse is left out,
+  // its parts' own problems are listed).
+  const { lab, valid } = parsed.success ? { lab: parsed.data, valid: everyPart() } : sectionsOf(raw as Record<string, unknown>);
+  const problems = [...schemaProblems, ...crossChecks(lab, valid).map(([keyPath, message]) => `${where(keyPath)}: ${keyPathText(keyPath)}: ${message}`)];
 
+  if (!valid.has("baremetal.nodeFile") || !valid.has("baremetal.nodes")) throw new LabInputError(file, problems);
   const nodeFile = path.resolve(path.dirname(absolute), lab.baremetal.nodeFile);
   let nodes: BaremetalNodeDefinition[] = [];
-  let nodeFileLoaded = true;
-  try {
-    nodes = loadNodeFile(nodeFile);
-  } catch (error) {
-    if (!(error instanceof LabInputError)) throw error;
-    problems.push(...error.problems);
-    nodeFileLoaded = false;
+  let nodeFileLoaded = false;
+  const notThere = missingFile(nodeFile, "node file (JSON)");
+  if (notThere !== undefined) {
+    problems.push(`${where(["baremetal", "nodeFile"])}: baremetal.nodeFile: names ${shown(lab.baremetal.nodeFile)} (${oneLine(nodeFile)}), which ${notThere}; correct the path (relative to the lab file's folder) or put the node file there`);
+  } else {
+    try {
+      nodes = loadNodeFile(nodeFile);
+      nodeFileLoaded = true;
+    } catch (error) {
+      if (!(error instanceof LabInputError)) throw error;
+      problems.push(...error.problems);
+    }
   }
   const nodeNames = new Set(nodes.map((n) => n.name));
   for (const name of Object.keys(lab.baremetal.nodes)) {
     if (nodes.length > 0 && !nodeNames.has(name)) {
       const keyPath = ["baremetal", "nodes", name];
-      problems.push(`${where(keyPath)}: ${keyPath.join(".")}: names no node of ${lab.baremetal.nodeFile} (it has ${[...nodeNames].join(", ")})`);
+      problems.push(`${where(keyPath)}: ${keyPathText(keyPath)}: names no node of ${oneLine(lab.baremetal.nodeFile)} (it has ${[...nodeNames].join(", ")})${didYouMean(name, [...nodeNames])}`);
     }
   }
 
   // A node file that did not load has its own problems listed; counting its nodes would only repeat them.
-  if (nodeFileLoaded) {
-    for (const [keyPath, message] of roleCoverageProblems(lab, nodes)) problems.push(`${where(keyPath)}: ${keyPath.join(".")}: ${message}`);
+  if (nodeFileLoaded && ["overcloud.deploy", "overcloud.roles", "baremetal.existingNodes"].every((part) => valid.has(part))) {
+    for (const [keyPath, message] of roleCoverageProblems(lab, nodes)) problems.push(`${where(keyPath)}: ${keyPathText(keyPath)}: ${message}`);
   }
 
   if (problems.length > 0) throw new LabInputError(file, problems);
   return { ...lab, file: absolute, nodeFile, nodes };
+}
+
+/**
+ * The parts of a lab file that the schema accepts, when it refused the whole:
+ * each top-level section parsed on its own, and each field of a section that
+ * is a mapping, with their defaults, so that the cross-checks can look at
+ * them in the same round. `valid` holds "section" and "section.field" names.
+ */
+function sectionsOf(raw: Record<string, unknown>): { lab: LabFile; valid: Set<string> } {
+  const lab: Record<string, unknown> = {};
+  const valid = new Set<string>();
+  for (const [key, schema] of Object.entries(LabSchema.shape)) {
+    const result = (schema as z.ZodType).safeParse(raw[key]);
+    const fields = objectShape(schema as z.ZodType);
+    if (result.success) {
+      lab[key] = result.data;
+      valid.add(key);
+      for (const field of Object.keys(fields ?? {})) valid.add(`${key}.${field}`);
+      continue;
+    }
+    const section = raw[key];
+    if (!fields || section === null || typeof section !== "object" || Array.isArray(section)) continue;
+    const partial: Record<string, unknown> = {};
+    for (const [field, fieldSchema] of Object.entries(fields)) {
+      const parsed = fieldSchema.safeParse((section as Record<string, unknown>)[field]);
+      if (!parsed.success) continue;
+      partial[field] = parsed.data;
+      valid.add(`${key}.${field}`);
+    }
+    lab[key] = partial;
+  }
+  return { lab: lab as LabFile, valid };
+}
+
+/** Every "section" and "section.field" of a lab file: all valid, when the schema accepted the whole. */
+function everyPart(): Set<string> {
+  return new Set(Object.entries(LabSchema.shape).flatMap(([key, schema]) => [key, ...Object.keys(objectShape(schema as z.ZodType) ?? {}).map((field) => `${key}.${field}`)]));
+}
+
+/** The fields of an object schema (through a default or optional), or undefined. */
+function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+  const def = (schema as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; shape?: Record<string, z.ZodType> } } })._zod.def;
+  if (def.type === "object") return def.shape;
+  return def.innerType ? objectShape(def.innerType) : undefined;
+}
+
+/** The cross-checks, each with the parts of the lab file it reads ("section" or "section.field"): it runs when they are all valid. */
+const CROSS_CHECKS: ReadonlyArray<{ reads: readonly string[]; check: (lab: LabFile) => Problem[] }> = [
+  { reads: ["instances", "overcloud.computeHosts"], check: instanceHosts },
+  { reads: ["instances", "networks"], check: instanceNetworks },
+  { reads: ["instances", "securityGroup"], check: adoptionProblems },
+  { reads: ["routers", "networks"], check: routerReferences },
+  { reads: ["overcloud.dialect", "overcloud.roles", "overcloud.computeHosts"], check: overcloudChecks },
+  { reads: ["baremetal.introspectionPollSeconds", "baremetal.introspectionTimeoutSeconds"], check: baremetalChecks },
+  { reads: ["networks", "instances", "routers"], check: networkChecks },
+];
+
+function crossChecks(lab: LabFile, valid: ReadonlySet<string>): Problem[] {
+  return CROSS_CHECKS.filter(({ reads }) => reads.every((part) => valid.has(part))).flatMap(({ check }) => check(lab));
 }
 
 /**
@@ -186,48 +265,70 @@ function adoptionProblems(lab: LabFile): Problem[] {
   return problems;
 }
 
-/** References between parts of the lab file: every name used is defined. */
-function crossCheck(lab: LabFile): Problem[] {
+/** Instances boot on, and migrate to, compute hosts of the lab. */
+function instanceHosts(lab: LabFile): Problem[] {
   const problems: Problem[] = [];
   const hosts = lab.overcloud.computeHosts;
   const hostList = hosts.join(", ");
-  const externalNetworks = Object.entries(lab.networks).filter(([, n]) => n.external).map(([name]) => name);
-
   for (const [name, instance] of Object.entries(lab.instances)) {
     const at = ["instances", name];
     if (!hosts.includes(instance.host)) {
-      problems.push([[...at, "host"], `is not a compute host of this lab (overcloud.computeHosts: ${hostList}) (got ${shown(instance.host)})`]);
-    }
-    if (!(instance.network in lab.networks)) {
-      problems.push([[...at, "network"], `is not a network of this lab (networks: ${Object.keys(lab.networks).join(", ") || "none"}) (got ${shown(instance.network)})`]);
-    } else if (lab.networks[instance.network].external) {
-      problems.push([[...at, "network"], `is an external network; instances go on a private network and reach out through a floating IP (got ${shown(instance.network)})`]);
-    }
-    if (instance.floatingIp && !externalNetworks.includes(instance.floatingIp.pool)) {
-      problems.push([[...at, "floatingIp", "pool"], `is not an external network of this lab (external networks: ${externalNetworks.join(", ") || "none"}) (got ${shown(instance.floatingIp.pool)})`]);
+      problems.push([[...at, "host"], `is not a compute host of this lab (overcloud.computeHosts: ${hostList}) (got ${shown(instance.host)})${didYouMean(instance.host, hosts)}`]);
     }
     if (instance.migration) {
       if (!hosts.includes(instance.migration.to)) {
-        problems.push([[...at, "migration", "to"], `is not a compute host of this lab (overcloud.computeHosts: ${hostList}) (got ${shown(instance.migration.to)})`]);
+        problems.push([[...at, "migration", "to"], `is not a compute host of this lab (overcloud.computeHosts: ${hostList}) (got ${shown(instance.migration.to)})${didYouMean(instance.migration.to, hosts)}`]);
       }
       if (instance.migration.to === instance.host) {
         problems.push([[...at, "migration", "to"], `is the host the instance boots on; remove the migration or name another host (got ${shown(instance.migration.to)})`]);
       }
     }
   }
-  problems.push(...adoptionProblems(lab));
+  return problems;
+}
+
+/** Instances are on a private network of the lab, their floating IPs from an external one. */
+function instanceNetworks(lab: LabFile): Problem[] {
+  const problems: Problem[] = [];
+  const externalNetworks = Object.entries(lab.networks).filter(([, n]) => n.external).map(([name]) => name);
+  const networks = Object.keys(lab.networks);
+  for (const [name, instance] of Object.entries(lab.instances)) {
+    const at = ["instances", name];
+    if (!(instance.network in lab.networks)) {
+      problems.push([[...at, "network"], `is not a network of this lab (networks: ${networks.join(", ") || "none"}) (got ${shown(instance.network)})${didYouMean(instance.network, networks)}`]);
+    } else if (lab.networks[instance.network].external) {
+      problems.push([[...at, "network"], `is an external network; instances go on a private network and reach out through a floating IP (got ${shown(instance.network)})`]);
+    }
+    if (instance.floatingIp && !externalNetworks.includes(instance.floatingIp.pool)) {
+      problems.push([[...at, "floatingIp", "pool"], `is not an external network of this lab (external networks: ${externalNetworks.join(", ") || "none"}) (got ${shown(instance.floatingIp.pool)})${didYouMean(instance.floatingIp.pool, externalNetworks)}`]);
+    }
+  }
+  return problems;
+}
+
+/** Routers attach to an external network of the lab and to its networks. */
+function routerReferences(lab: LabFile): Problem[] {
+  const problems: Problem[] = [];
+  const externalNetworks = Object.entries(lab.networks).filter(([, n]) => n.external).map(([name]) => name);
   for (const [name, router] of Object.entries(lab.routers)) {
     if (!externalNetworks.includes(router.externalNetwork)) {
-      problems.push([["routers", name, "externalNetwork"], `is not an external network of this lab (got ${shown(router.externalNetwork)})`]);
+      problems.push([["routers", name, "externalNetwork"], `is not an external network of this lab (got ${shown(router.externalNetwork)})${didYouMean(router.externalNetwork, externalNetworks)}`]);
     }
     router.interfaces.forEach((network, i) => {
-      if (!(network in lab.networks)) problems.push([["routers", name, "interfaces", i], `is not a network of this lab (got ${shown(network)})`]);
+      if (!(network in lab.networks)) problems.push([["routers", name, "interfaces", i], `is not a network of this lab (got ${shown(network)})${didYouMean(network, Object.keys(lab.networks))}`]);
     });
   }
+  return problems;
+}
+
+/** The overcloud's roles fit its dialect, removed nodes are named once and leave computeHosts, hosts are listed once. */
+function overcloudChecks(lab: LabFile): Problem[] {
+  const problems: Problem[] = [];
+  const hosts = lab.overcloud.computeHosts;
   if (lab.overcloud.dialect === "legacy-flags") {
     for (const role of Object.keys(lab.overcloud.roles)) {
       if (!LEGACY_ROLE_FLAGS[role]) {
-        problems.push([["overcloud", "roles", role], `the legacy-flags dialect has no --*-scale flag for this role (it knows ${Object.keys(LEGACY_ROLE_FLAGS).join(", ")}); use dialect parameter-defaults or node-provision`]);
+        problems.push([["overcloud", "roles", role], `the legacy-flags dialect has no --*-scale flag for this role (it knows ${Object.keys(LEGACY_ROLE_FLAGS).join(", ")})${didYouMean(role, Object.keys(LEGACY_ROLE_FLAGS))}; use dialect parameter-defaults or node-provision`]);
       }
     }
   }
@@ -242,11 +343,14 @@ function crossCheck(lab: LabFile): Problem[] {
       }
     });
   }
-  const { introspectionPollSeconds: poll, introspectionTimeoutSeconds: timeout } = lab.baremetal;
-  if (poll > timeout) {
-    problems.push([["baremetal", "introspectionPollSeconds"], `is longer than the wait it polls (introspectionTimeoutSeconds ${timeout}); poll more often than the whole wait (got ${poll})`]);
-  }
   const duplicateHosts = hosts.filter((h, i) => hosts.indexOf(h) !== i);
   for (const host of new Set(duplicateHosts)) problems.push([["overcloud", "computeHosts"], `lists ${shown(host)} twice`]);
   return problems;
+}
+
+/** The introspection wait is polled more often than it lasts. */
+function baremetalChecks(lab: LabFile): Problem[] {
+  const { introspectionPollSeconds: poll, introspectionTimeoutSeconds: timeout } = lab.baremetal;
+  if (poll <= timeout) return [];
+  return [[["baremetal", "introspectionPollSeconds"], `is longer than the wait it polls (introspectionTimeoutSeconds ${timeout}); poll more often than the whole wait (got ${poll})`]];
 }

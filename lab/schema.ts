@@ -1,7 +1,7 @@
 /**
  * The lab definition file: its schema and types.
  *
- * A lab file is YAML (see README "Lab file"). It describes one lab: the two
+ * A lab file is YAML (see docs/lab-file.md). It describes one lab: the two
  * clouds, the bare-metal node file, the overcloud roles, the tenant networks
  * and the test instances with where they live. Parsing and cross-checks live
  * in `load.ts`; constructs consume the parsed `Lab` only.
@@ -129,7 +129,7 @@ export const OvercloudSchema = z
   .object({
     /** Heat stack name. */
     stackName: safeName("stack name").default("overcloud"),
-    /** How the deploy command expresses scale (see README "Overcloud dialects"). */
+    /** How the deploy command expresses scale (see docs/overcloud.md, "Overcloud dialects"). */
     dialect: z.enum(OVERCLOUD_DIALECTS).default("legacy-flags"),
     /** Heat templates (`--templates`), absolute: the commands run in workDir. */
     templatesDir: absolutePath,

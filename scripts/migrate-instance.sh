@@ -27,7 +27,8 @@ on by the next:
 A migration Nova fails (its record ends error/failed/cancelled) stops the run
 with the instance's state and host. Then: verify the migration record and the
 floating IP (on TARGET_HOST, ACTIVE; a stopped instance moves only cold and
-stays SHUTOFF). Any failure exits 1 with what to do; re-running the apply
+stays SHUTOFF). Any failure exits 1 with what to do (3 when the cloud is not
+configured in clouds.yaml or cannot be reached); re-running the apply
 converges once the cause is gone.
 
 Environment (set by the stack):

@@ -75,12 +75,12 @@ export function installProviderLock(app: App, options: InstallProviderLockOption
     warn(
       `labcdk: the committed provider lock covers ${platforms.join(", ")}, not ${platform}: not copied into the stack folders ` +
         "(tofu init writes its own there; cdktf diff/deploy then run `providers lock`, which needs the public registry). " +
-        'To cover it, add it to LOCK_PLATFORMS in tools/versions.env and re-lock (README: "Provider lock file").',
+        'To cover it, add it to LOCK_PLATFORMS in tools/versions.env and re-lock (docs/operating.md, "Provider lock file").',
     );
     return;
   }
   if (!fs.existsSync(lockFile)) {
-    throw new Error(`${lockFile} does not exist: write it with tools/lock-providers.sh (README: "Provider lock file")`);
+    throw new Error(`${lockFile} does not exist: write it with tools/lock-providers.sh (docs/operating.md, "Provider lock file")`);
   }
   const committed = fs.readFileSync(lockFile, "utf8");
   const shownLockFile = path.relative(process.cwd(), lockFile) || lockFile;
@@ -89,7 +89,7 @@ export function installProviderLock(app: App, options: InstallProviderLockOption
     if (!manifest) continue; // not synthesized
     const { text, missing } = stackLock(committed, requiredProviders([stack]).keys());
     if (missing.length) {
-      warn(`labcdk: ${stack.node.id} requires ${missing.join(", ")}, which ${shownLockFile} does not lock: re-lock (tools/lock-providers.sh; README: "Provider lock file")`);
+      warn(`labcdk: ${stack.node.id} requires ${missing.join(", ")}, which ${shownLockFile} does not lock: re-lock (tools/lock-providers.sh; docs/operating.md, "Provider lock file")`);
     }
     const target = path.join(app.outdir, manifest.workingDirectory, ".terraform.lock.hcl");
     if (fs.existsSync(target)) {

@@ -44,7 +44,7 @@ if ! command -v go >/dev/null; then
     echo "build-toolchain: Go is not installed; not building OpenTofu (tests that need it will be skipped)"
     exit 0
   fi
-  echo "build-toolchain: Go is required to build OpenTofu and the provider (apt-get install golang-go, or see README 'Offline and air-gapped')" >&2
+  echo "build-toolchain: Go is required to build OpenTofu and the provider (apt-get install golang-go, or see docs/operating.md, 'Offline and air-gapped')" >&2
   exit 1
 fi
 

@@ -18,7 +18,7 @@ const schemaDir = path.join(root, "providers");
 const stampFile = path.join(genDir, ".inputs-sha256");
 
 if (process.argv.includes("--help")) {
-  console.log("Usage: node tools/generate-bindings.js [--force]\n\nGenerates .gen/ from providers/*.json (see README 'Provider bindings').");
+  console.log("Usage: node tools/generate-bindings.js [--force]\n\nGenerates .gen/ from providers/*.json (see docs/development.md, 'What npm ci and npm test set up').");
   process.exit(0);
 }
 const force = process.argv.includes("--force");

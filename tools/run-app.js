@@ -77,7 +77,20 @@ async function bundleApp(entry) {
   writeStamp(ROOT, { bundle: { mtimeMs, size }, sources, packages }, stamp);
 }
 
+/**
+ * The Terraform binary cdktf asks for its version at synth (a lab that adopts
+ * resources has import blocks, which cdktf checks need Terraform >= 1.5): the
+ * project's own OpenTofu (tools/build-toolchain.sh) when it is built and
+ * TERRAFORM_BINARY_NAME says nothing else, so that only what the project
+ * installs is needed. Set before the app loads cdktf, which reads it once.
+ */
+function useProjectTofu() {
+  const tofu = path.join(ROOT, ".tools", "bin", "tofu");
+  if (!process.env.TERRAFORM_BINARY_NAME && fs.existsSync(tofu)) process.env.TERRAFORM_BINARY_NAME = tofu;
+}
+
 async function main() {
+  useProjectTofu();
   const entryArgument = process.argv[2];
   if (!entryArgument || entryArgument === "--help") {
     console.error("Usage: node tools/run-app.js APP.ts   (cdktf.json \"app\"; bundles APP.ts with esbuild and runs it)");

@@ -10,7 +10,7 @@ import { projectRoot } from "../../lab/project-root";
 
 export const CDKTN_PREFIX = path.join(projectRoot(), ".tools", "cdktn");
 export const CDKTN_CLI = path.join(CDKTN_PREFIX, "node_modules", ".bin", "cdktn");
-/** Preloaded with --require: `cdktf` means cdktn, `.gen/` its bindings (README "CDK Terrain"). */
+/** Preloaded with --require: `cdktf` means cdktn, `.gen/` its bindings (docs/architecture.md, "CDK Terrain"). */
 export const CDKTN_HOOK = path.join(projectRoot(), "tools", "cdktn", "use-cdktn.js");
 
 export const cdktnInstalled = fs.existsSync(path.join(CDKTN_PREFIX, "gen", "providers")) && fs.existsSync(path.join(CDKTN_PREFIX, "node_modules", "cdktn"));

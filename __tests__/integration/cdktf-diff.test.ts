@@ -6,7 +6,7 @@
  * local mirror) and `tofu plan`, and never `tofu providers lock`, which asks
  * the public registry. The control: with the lock removed, cdktf does run
  * `providers lock`, and the namespace stops it. Then the same with CDK
- * Terrain's CLI (`npm run cdktn -- diff`, README "CDK Terrain"): the same
+ * Terrain's CLI (`npm run cdktn -- diff`, docs/architecture.md, "CDK Terrain"): the same
  * tofu commands and the same plan, offline.
  *
  * TERRAFORM_BINARY_NAME is a shim that records every tofu command cdktf runs.

@@ -1,5 +1,5 @@
 /**
- * `cdktn deploy` and `cdktn destroy` (CDK Terrain's CLI, README "CDK Terrain")
+ * `cdktn deploy` and `cdktn destroy` (CDK Terrain's CLI, docs/architecture.md, "CDK Terrain")
  * of a one-node lab's undercloud stack against the running test bed, inside
  * a network namespace with no route out (tools/offline-run.sh; only the test
  * bed's API ports bridged in): the node is enrolled, inspected and tagged as

@@ -27,6 +27,13 @@ import { describeWithTestbed, openstack, openstackAction, openstackMaybe, openst
 import { tofu } from "../helpers/tofu";
 
 const BIN = path.join(projectRoot(), "bin", "labcdk.js");
+
+/** The environment with no `terraform` on PATH and no TERRAFORM_BINARY_NAME: a machine that has only what the project installs. */
+function withoutTerraform(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { TERRAFORM_BINARY_NAME: _ignored, ...rest } = env;
+  const dirs = (env.PATH ?? "").split(path.delimiter).filter((dir) => dir !== "" && !fs.existsSync(path.join(dir, "terraform")));
+  return { ...rest, PATH: dirs.join(path.delimiter) };
+}
 const suffix = randomUUID().slice(0, 8);
 const NODE = `labcdk-import-${suffix}`;
 const SPARE = `labcdk-import-spare-${suffix}`;
@@ -216,10 +223,18 @@ describeWithTestbed("labcdk import on the test bed", () => {
     expect(JSON.parse(fs.readFileSync(path.join(out, "nodes.json"), "utf8")).bmc_passwords).toBe("apply-time");
   });
 
-  test("first plan: imports and script steps only; apply changes nothing in the clouds; the next plan is empty; verify ok", () => {
+  test("first plan: cdktf's CLI synthesizes it with only the project's OpenTofu; imports and script steps only; apply changes nothing in the clouds; the next plan is empty; verify ok", () => {
     fs.mkdirSync(path.join(work, "synth"), { recursive: true });
     outdir = path.join(work, "synth", "cdktf.out");
-    labApp(loadLab(labFile), { outdir }).app.synth();
+    // As docs/operating.md's adoption path has it (LAB_CONFIG=… npx cdktf synth), on a machine whose only
+    // Terraform is the project's OpenTofu: cdktf asks a Terraform binary its version for import blocks.
+    const synth = spawnSync(path.join(projectRoot(), "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], {
+      cwd: projectRoot(),
+      encoding: "utf8",
+      timeout: 300000,
+      env: { ...withoutTerraform(process.env), LAB_CONFIG: labFile, CHECKPOINT_DISABLE: "1", CI: "1" },
+    });
+    expect({ status: synth.status, internalError: /internal error/.test(synth.stdout + synth.stderr) }).toEqual({ status: 0, internalError: false });
     const stacks = ["importtest-undercloud", "importtest-overcloud"];
     for (const stack of stacks) tofu(stackDir(stack), ["init", "-input=false", "-no-color"], testbedEnv);
 

@@ -51,9 +51,9 @@ describeWithTestbed("plan-summary on real plans from the test bed", () => {
     run(["apply", "-auto-approve"]);
   });
 
-  test("a destroy plan: unregistering summary00 is flagged, exit 2", () => {
+  test("a destroy plan: unregistering summary00 is flagged, exit 3", () => {
     const result = summarize(planJson(["-destroy"]));
-    expect(result.status).toBe(2);
+    expect(result.status).toBe(3);
     expect(result.stdout).toContain("**Destructive changes — review before applying:**");
     expect(result.stdout).toContain("- **summary-undercloud**: unregister node summary00 from Ironic");
     expect(result.stdout).toContain("| 0 | 0 | 0 | 4 |");

@@ -12,8 +12,8 @@
  * (register, manage, inspect, provide), and then both register the file's
  * `.update.json` (the file changed),
  * THEN Ironic's nodes and ports are compared field by field, and every
- * difference must be one README.md documents in its table of differences
- * from TripleO (between the `tripleo-differences` markers), and every row of
+ * difference must be one docs/node-file.md documents in its table of differences
+ * from TripleO ("What reaches Ironic", between the `tripleo-differences` markers), and every row of
  * that table must still be seen.
  *
  * Both inspections are real (ironic-inspector and the test bed's ramdisk
@@ -179,7 +179,7 @@ function compare(scenario: Difference["scenario"], tripleoNode: Node | undefined
   return out;
 }
 
-/** A documented difference: README's row, the fields it covers (`*` matches within a name) and the registrations it applies to. */
+/** A documented difference: docs/node-file.md's row, the fields it covers (`*` matches within a name) and the registrations it applies to. */
 interface Documented {
   readonly row: string;
   readonly fields: RegExp[];
@@ -187,9 +187,9 @@ interface Documented {
 }
 
 function documentedDifferences(): Documented[] {
-  const readme = fs.readFileSync(path.join(projectRoot(), "README.md"), "utf8");
+  const readme = fs.readFileSync(path.join(projectRoot(), "docs", "node-file.md"), "utf8");
   const table = /<!-- tripleo-differences -->([\s\S]*?)<!-- \/tripleo-differences -->/.exec(readme)?.[1];
-  if (!table) throw new Error("README.md has no <!-- tripleo-differences --> table");
+  if (!table) throw new Error("docs/node-file.md has no <!-- tripleo-differences --> table (section \"What reaches Ironic\")");
   return table
     .split("\n")
     .filter((line) => line.startsWith("| `"))
@@ -291,7 +291,7 @@ describe("the TripleO import corpus", () => {
     });
   }
 
-  test("every difference is documented in README, and every documented difference is seen", () => {
+  test("every difference is documented in docs/node-file.md, and every documented difference is seen", () => {
     const documented = documentedDifferences();
     const covers = (d: Documented, x: Difference) => d.scenarios.includes(x.scenario) && d.fields.some((f) => f.test(x.field));
     const undocumented = differences.filter((x) => !documented.some((d) => covers(d, x)));

@@ -166,7 +166,7 @@ describeWithTestbed("undercloud stack on the test bed: the runbook's compute2 th
     expect(ours.filter((f) => [PASSWORD, ROTATED].some((p) => fs.readFileSync(path.join(logs, f), "utf8").includes(p)))).toEqual([]);
     // Ironic's own log: Zed's conductor (Debian 12, ironic 21.1) writes the whole node, driver_info and
     // password included, in one INFO line when `provide` skips automated cleaning (conductor/cleaning.py);
-    // Epoxy's writes the UUID. README, "Simulated BMCs", says so; this pins it.
+    // Epoxy's writes the UUID. docs/development.md, "Simulated BMCs", says so; this pins it.
     const ironicLines = fs.readFileSync(path.join(logs, "ironic.log"), "utf8").split("\n").filter((l) => l.includes(PASSWORD) || l.includes(ROTATED));
     if (TESTBED_RELEASE === "zed") {
       expect(ironicLines.length).toBeGreaterThan(0);

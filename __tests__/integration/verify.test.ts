@@ -169,13 +169,13 @@ describeWithTestbed("labcdk verify on the test bed", () => {
     expect(result.stdout).not.toMatch(/password|driver_info/i);
   });
 
-  test("a cloud that cannot be reached: exit 2 naming it", () => {
+  test("a cloud missing from clouds.yaml: exit 2, said to be not configured", () => {
     const lab = parse(fs.readFileSync(labFile, "utf8"));
     lab.clouds = { undercloud: "undercloud", overcloud: "no-such-cloud" };
     const file = path.join(path.dirname(labFile), "unreachable.yaml");
     fs.writeFileSync(file, stringify(lab));
     const result = spawnSync(process.execPath, [BIN, "verify", "--lab", file], { encoding: "utf8", env: { ...process.env, ...testbedEnv }, timeout: 120000 });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain("labcdk verify: could not observe: overcloud cloud 'no-such-cloud' cannot be reached");
+    expect(result.stderr).toContain("labcdk verify: could not observe: overcloud cloud 'no-such-cloud' is not configured (clouds.yaml: ");
   });
 });

@@ -42,7 +42,7 @@ describe("node file", () => {
 
   test("a bad MAC names file, node, field and value", () => {
     const file = nodeFile([{ ...valid, mac: ["52:54:00:00:fa"] }]);
-    expect(problemsOfRefused(loadNodeFile, file)).toEqual([`${file}: node "compute2": mac.0: is not a MAC address (expected six hex pairs such as 52:54:00:00:fa:0d) (got "52:54:00:00:fa")`]);
+    expect(problemsOfRefused(loadNodeFile, file)).toEqual([`${file}:1:126: node "compute2": mac.0: is not a MAC address (expected six hex pairs such as 52:54:00:00:fa:0d) (got "52:54:00:00:fa")`]);
   });
 
   test("duplicate names, MACs and BMCs across nodes are all reported, once each", () => {
@@ -50,7 +50,7 @@ describe("node file", () => {
     const problems = problemsOfRefused(loadNodeFile, file);
     expect(problems).toHaveLength(3);
     expect(problems.join("\n")).toContain('name: duplicates node #1 (got "compute2")');
-    expect(problems.join("\n")).toContain('mac: is also used by node #1 "compute2"');
+    expect(problems.join("\n")).toContain('mac.0: is also used by node #1 "compute2"');
     expect(problems.join("\n")).toContain("pm_addr: the same BMC");
   });
 
@@ -66,9 +66,9 @@ describe("node file", () => {
     const file = nodeFile([{ name: "n1", pm_type: "pxe_ipmitool", mac: ["52:54:00:00:00:01"] }]);
     const problems = problemsOfRefused(loadNodeFile, file);
     expect(problems).toEqual([
-      `${file}: node "n1": pm_addr: is required for driver ipmi`,
-      `${file}: node "n1": pm_user: is required for driver ipmi`,
-      `${file}: node "n1": pm_password: is required for driver ipmi`,
+      `${file}:1:11: node "n1": pm_addr: is required for driver ipmi`,
+      `${file}:1:11: node "n1": pm_user: is required for driver ipmi`,
+      `${file}:1:11: node "n1": pm_password: is required for driver ipmi`,
     ]);
   });
 

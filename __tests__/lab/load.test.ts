@@ -107,10 +107,12 @@ describe("a lab file with mistakes", () => {
         .replace("migration: { to: overcloud-novacompute-1.localdomain", "migration: { to: overcloud-novacompute-0.localdomain"),
     );
     const problems = problemsOfRefused(loadLab, file);
-    // Schema problems are all reported together (cross-checks run once the schema holds).
-    expect(problems).toHaveLength(2);
-    expect(problems.join("\n")).toContain("overcloud.roles.Compute.count");
+    // Schema and cross-field problems in one round: the migration check reads instances and
+    // overcloud.computeHosts, which parsed, though overcloud.roles and networks did not.
+    expect(problems).toHaveLength(3);
+    expect(problems.join("\n")).toContain("overcloud.roles.Compute.count: must be at least 0 (got -1)");
     expect(problems.join("\n")).toContain('networks.lab_privnet.cidr: is not a CIDR: write ADDRESS/PREFIX, such as 192.168.1.0/24 or 2001:db8:1::/64 (got "192.168.1.0")');
+    expect(problems.join("\n")).toContain("instances.lab_test-nodes.migration.to: is the host the instance boots on");
   });
 
   test("a migration to the boot host is refused", () => {
@@ -222,6 +224,86 @@ describe("a lab file with mistakes", () => {
   });
 
   test("a missing lab file names the path", () => {
-    expect(problemsOfRefused(loadLab, "/nonexistent/lab.yaml")[0]).toContain("/nonexistent/lab.yaml: cannot be read");
+    expect(problemsOfRefused(loadLab, "/nonexistent/lab.yaml")[0]).toContain("/nonexistent/lab.yaml: does not exist");
+  });
+});
+
+describe("GIVEN the mistakes a new user makes first", () => {
+  /** The one problem `edit` makes, with the file's own path replaced by FILE. */
+  const onlyProblem = (edit: (text: string) => string): string => {
+    const file = classroomWith(edit);
+    const problems = problemsOfRefused(loadLab, file);
+    expect(problems).toHaveLength(1);
+    return problems[0].split(file).join("FILE");
+  };
+  const ZOD_WORDS = /Invalid input|received undefined|expected (string|number)|Too small|Unrecognized key|Invalid option/;
+
+  test("WHEN a required field is missing THEN one labcdk sentence with file, line and the field", () => {
+    const problem = onlyProblem((t) => t.replace("name: lab\n", ""));
+    expect(problem).toBe("FILE:1:1: name: is missing; add it (text)");
+    expect(problem).not.toMatch(ZOD_WORDS);
+  });
+
+  test("WHEN a number is written as a word THEN it says what it must be, with the value", () => {
+    const problem = onlyProblem((t) => t.replace("Controller: { count: 1,", 'Controller: { count: "one",'));
+    expect(problem).toMatch(/^FILE:\d+:\d+: overcloud\.roles\.Controller\.count: must be a number, not text \(got "one"\)$/);
+  });
+
+  test("WHEN a number is quoted THEN it says to remove the quotes", () => {
+    expect(onlyProblem((t) => t.replace("deployTimeoutMinutes: 90", 'deployTimeoutMinutes: "90"'))).toMatch(/deployTimeoutMinutes: must be a number, not text: remove the quotes \(got "90"\)$/);
+  });
+
+  test("WHEN the node file is missing THEN the lab file's line that names it is given", () => {
+    const problem = onlyProblem((t) => t.replace("nodeFile: instackenv-onenode.json", "nodeFile: nodes-missing.json"));
+    expect(problem).toMatch(/^FILE:12:3: baremetal\.nodeFile: names "nodes-missing\.json" \(.*\/nodes-missing\.json\), which does not exist; correct the path/);
+    expect(problem).not.toMatch(/ENOENT|stat/);
+  });
+
+  test("WHEN the node file is a folder THEN it says so in words, not EISDIR", () => {
+    const problem = onlyProblem((t) => t.replace("nodeFile: instackenv-onenode.json", "nodeFile: ."));
+    expect(problem).toMatch(/^FILE:12:3: baremetal\.nodeFile: names "\." \(.*\), which is a folder, not a node file \(JSON\)/);
+    expect(problem).not.toContain("EISDIR");
+  });
+
+  test("WHEN a field is mistyped THEN did-you-mean names the field meant", () => {
+    expect(onlyProblem((t) => t.replace("deployTimeoutMinutes", "deployTimeoutMinute"))).toBe('FILE:46:3: overcloud.deployTimeoutMinute: is not a known field; did you mean "deployTimeoutMinutes"?');
+  });
+
+  test("WHEN a choice is mistyped THEN did-you-mean names the choice meant", () => {
+    expect(onlyProblem((t) => t.replace("kind: cold }", "kind: clod }"))).toMatch(/migration\.kind: must be one of cold, live, block-live; did you mean "cold"\? \(got "clod"\)$/);
+  });
+
+  test("WHEN a host is mistyped THEN did-you-mean names the host meant", () => {
+    expect(onlyProblem((t) => t.replace("    host: overcloud-novacompute-0.localdomain", "    host: overcloud-novacompute-0.localdomian"))).toContain('did you mean "overcloud-novacompute-0.localdomain"?');
+  });
+
+  test("WHEN a field is nothing like a known one THEN the fields known there are listed", () => {
+    expect(onlyProblem((t) => t.replace("  deployTimeoutMinutes: 90", "  deployTimeoutMinutes: 90\n  zzz: 1"))).toMatch(/overcloud\.zzz: is not a known field \(known here: stackName, dialect, .*deployTimeoutMinutes/);
+  });
+});
+
+describe("GIVEN keys and values that could forge or split an output line", () => {
+  // C0 controls (newline, ESC), the Unicode line separator and a right-to-left override.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const RAW = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202e]/;
+
+  test("WHEN a key holds a newline and an ANSI escape THEN the problem is one line, the key escaped", () => {
+    const file = classroomWith((t) => t.replace("name: lab\n", 'name: lab\n"evil\\n[ok] \\e[32mkey": 1\n'));
+    const [problem, ...more] = problemsOfRefused(loadLab, file);
+    expect(more).toEqual([]);
+    expect(problem).not.toMatch(RAW);
+    expect(problem).toContain('"evil\\n[ok] \\u001b[32mkey": is not a known field');
+  });
+
+  test("WHEN a value holds a line separator and a right-to-left override THEN both are shown as escapes", () => {
+    const file = classroomWith((t) => t.replace("    host: overcloud-novacompute-0.localdomain", '    host: "compute\\u2028[ok] \\u202Eevil"'));
+    const problems = problemsOfRefused(loadLab, file);
+    for (const problem of problems) expect(problem).not.toMatch(RAW);
+    expect(problems.join("\n")).toContain("\\u2028[ok] \\u202eevil");
+  });
+
+  test("WHEN a value is very long THEN it is shortened", () => {
+    const file = classroomWith((t) => t.replace("    host: overcloud-novacompute-0.localdomain", `    host: ${"x".repeat(5000)}`));
+    for (const problem of problemsOfRefused(loadLab, file)) expect(problem.length).toBeLessThan(800);
   });
 });

@@ -30,9 +30,16 @@ describe("node-file corpus", () => {
         return;
       }
       for (const fragment of wanted) expect(problems.join("\n")).toContain(fragment);
+      const lines = fs.readFileSync(file, "utf8").split("\n");
       for (const problem of problems) {
-        expect(problem.startsWith(`${file}: node `)).toBe(true);
         expect(problem).not.toContain("corpus-secret");
+        // FILE:LINE:COL: node N: FIELD: ... where LINE:COL is the field's key, or the node's "{" when the field is missing.
+        const located = new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):(\\d+): node [^:]+: ([^:]+): `).exec(problem);
+        expect(located).not.toBeNull();
+        const [, line, column, field] = located!;
+        const at = lines[Number(line) - 1].slice(Number(column) - 1);
+        if (/: (is required|lists no)/.test(problem) || field === "(node)") expect(at.startsWith("{")).toBe(true);
+        else expect(at.startsWith(`"${field.split(".").filter((k) => !/^\d+$/.test(k)).pop()}"`) || /\.\d+$/.test(field)).toBe(true);
       }
     });
   }

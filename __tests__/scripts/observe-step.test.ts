@@ -48,7 +48,7 @@ describe("scripts/observe-step.sh without a cloud", () => {
     const result = observe("ironic-nodes", { OS_CLOUD: "no-such-cloud", NODE_NAMES: "compute2" });
     expect(result.status).toBe(2);
     expect(result.stdout).toBe("");
-    expect(result.stderr).toContain("the cloud 'no-such-cloud' cannot be reached");
+    expect(result.stderr).toContain("the cloud 'no-such-cloud' is not configured (clouds.yaml: ");
   });
 
   // Upgraded states: the observations labcdk 0.1 wrote are refreshed by today's observer

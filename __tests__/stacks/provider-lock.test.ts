@@ -94,7 +94,7 @@ describe("the committed provider lock in every stack folder", () => {
     const warnings: string[] = [];
     installProviderLock(app, { lockFile, platform: "linux_amd64", warn: (message) => warnings.push(message) });
     expect(warnings.filter((warning) => warning.includes("does not lock"))).toEqual(
-      ["testbed-undercloud", "testbed-overcloud"].map((stack) => `labcdk: ${stack} requires ${OPENSTACK}, ${LABCDK}, which ${path.relative(process.cwd(), lockFile)} does not lock: re-lock (tools/lock-providers.sh; README: "Provider lock file")`),
+      ["testbed-undercloud", "testbed-overcloud"].map((stack) => `labcdk: ${stack} requires ${OPENSTACK}, ${LABCDK}, which ${path.relative(process.cwd(), lockFile)} does not lock: re-lock (tools/lock-providers.sh; docs/operating.md, "Provider lock file")`),
     );
   });
 
@@ -102,7 +102,7 @@ describe("the committed provider lock in every stack folder", () => {
     const { app } = labApp(loadLab(TESTBED_LAB), { outdir: tempDir() });
     app.synth();
     expect(() => installProviderLock(app, { lockFile: "/nonexistent/.terraform.lock.hcl", platform: "linux_amd64" })).toThrow(
-      '/nonexistent/.terraform.lock.hcl does not exist: write it with tools/lock-providers.sh (README: "Provider lock file")',
+      '/nonexistent/.terraform.lock.hcl does not exist: write it with tools/lock-providers.sh (docs/operating.md, "Provider lock file")',
     );
   });
 

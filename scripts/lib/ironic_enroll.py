@@ -38,7 +38,7 @@ NODE_FIELDS = "uuid,name,driver,provision_state,target_provision_state,last_erro
 # cannot be aborted. An older Ironic answers what it has.
 DETAIL_MICROVERSION = "1.46"
 # The Ironic API version each optional field of a node or port came in. An older API refuses them, so
-# the enrolment leaves them out of what it sends, with one line per field (README, "Old Ironic APIs").
+# the enrolment leaves them out of what it sends, with one line per field (docs/node-file.md, "Enrolment": "Old Ironic APIs").
 NODE_FIELD_VERSIONS = {"network_interface": (1, 20), "resource_class": (1, 21), "storage_interface": (1, 33),
                        "rescue_interface": (1, 38), "bios_interface": (1, 40), "conductor_group": (1, 46),
                        "firmware_interface": (1, 86)}

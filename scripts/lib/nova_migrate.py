@@ -27,6 +27,7 @@ from placement import flavor_needs, placement_free
 ENV = os.environ
 SCRIPT = "migrate-instance"
 API_TIMEOUT = 60  # seconds, each request
+CLOUD_UNAVAILABLE = 3  # exit status: the cloud is not configured or cannot be reached (labcdk settle exits 2)
 # Cold migration to a named host: 2.56; live with a host (and without force): 2.30; os-migrations newest first, with uuid: 2.59.
 SERVER_MICROVERSION = "2.56"
 LIVE_MICROVERSION = "2.30"
@@ -255,8 +256,8 @@ def main():
     if kind not in ("cold", "live", "block-live"):
         fail("MIGRATION_KIND %r is not cold, live or block-live" % kind, 2)
     import openstack  # late: the unit tests import this module without openstacksdk's cloud
+    conn = connect(openstack, ENV["OS_CLOUD"])
     try:
-        conn = openstack.connect(cloud=ENV["OS_CLOUD"], api_timeout=API_TIMEOUT)
         server_id = ENV.get("INSTANCE_ID") or find_server(conn, ENV["INSTANCE_NAME"])
         nova = Nova(conn, server_id)
         view, moved = converge(nova, target, kind, int(ENV.get("TIMEOUT_SECONDS") or 900), int(ENV.get("POLL_SECONDS") or 5), settle_only)
@@ -268,6 +269,20 @@ def main():
             log("%s is already on %s; nothing to do (%s)" % (view["name"], target, view["status"]))
     except (Stop, openstack.exceptions.SDKException) as error:
         fail(str(error), 1)
+
+
+def connect(openstack, cloud):
+    """A connection to `cloud`, authorized; exit CLOUD_UNAVAILABLE saying whether it is not configured or not reachable."""
+    try:
+        conn = openstack.connect(cloud=cloud, api_timeout=API_TIMEOUT)
+    except openstack.exceptions.ConfigException as error:
+        fail("cloud %r is not configured (clouds.yaml: %s): %s"
+             % (cloud, ENV.get("OS_CLIENT_CONFIG_FILE", "default locations"), error), CLOUD_UNAVAILABLE)
+    try:
+        conn.authorize()
+    except openstack.exceptions.SDKException as error:
+        fail("cloud %r cannot be reached: %s" % (cloud, error), CLOUD_UNAVAILABLE)
+    return conn
 
 
 def find_server(conn, name):

@@ -31,12 +31,17 @@ class Cloud:
 
         self.started = True
 
+        clouds_yaml = ENV.get("OS_CLIENT_CONFIG_FILE", "default locations")
         try:
             self.conn = openstack.connect(cloud=self.name, api_timeout=self.timeout)
+        except Exception as error:  # no such entry, a clouds.yaml that does not parse, an entry without auth
+            raise CannotObserve("%s cloud %r is not configured (clouds.yaml: %s): %s"
+                                % (self.role, self.name, clouds_yaml, one_line(error)))
+        try:
             self.conn.authorize()
-        except Exception as error:  # config, DNS, refused, 401, timeouts: all "cannot observe"
+        except Exception as error:  # DNS, refused, 401, timeouts
             raise CannotObserve("%s cloud %r cannot be reached (clouds.yaml: %s): %s"
-                                % (self.role, self.name, ENV.get("OS_CLIENT_CONFIG_FILE", "default locations"), one_line(error)))
+                                % (self.role, self.name, clouds_yaml, one_line(error)))
         return self
 
     def has(self, service_type):
