@@ -14,7 +14,7 @@ import { keyPathText, LabInputError, oneLine, shown } from "./errors";
 import { jsonLocator, parseJsonText, readInputText, withDepthGuard } from "./input-file";
 import { nodeVariableSuffix } from "./ironic-fields";
 import { SAFE_NAME } from "./schema";
-import { didYouMean, zodIssueWords } from "./words";
+import { choiceSuggestion, didYouMean, zodIssueWords } from "./words";
 
 /** Classic driver names and the hardware types that replaced them (as later TripleO mapped them). */
 export const CLASSIC_DRIVERS: Readonly<Record<string, string>> = {
@@ -234,9 +234,10 @@ function readNodeFileUnguarded(file: string): NodeFile {
     const named = typeof (entry as { name?: unknown })?.name === "string";
     const label = named ? `node ${shown((entry as { name: string }).name)}` : `node #${index + 1}`;
     const before = problems.length;
-    const report = (field: string, message: string, value?: unknown) => {
+    /** One problem: FILE:LINE:COL: node N: FIELD: MESSAGE (got VALUE)AFTER; never the password's value. */
+    const report = (field: string, message: string, value?: unknown, after = "") => {
       const keyPath = field === "(node)" ? [] : field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k));
-      problems.push(`${locate(["nodes", index, ...keyPath])}: ${label}: ${field === "(node)" ? field : keyPathText(keyPath)}: ${message}${value === undefined || field === "pm_password" ? "" : ` (got ${shown(value)})`}`);
+      problems.push(`${locate(["nodes", index, ...keyPath])}: ${label}: ${field === "(node)" ? field : keyPathText(keyPath)}: ${message}${value === undefined || field === "pm_password" ? "" : ` (got ${shown(value)})`}${after}`);
     };
 
     if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
@@ -265,7 +266,7 @@ function readNodeFileUnguarded(file: string): NodeFile {
           const where = [key, ...issue.path].join(".");
           const received = issue.path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), value);
           if (issue.code === "unrecognized_keys") issue.keys.forEach((k) => report(`${where}.${k}`, "is not a known field"));
-          else report(where, issue.message, received);
+          else report(where, issue.message, received, choiceSuggestion(issue, received));
         }
       }
     }

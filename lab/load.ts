@@ -14,7 +14,7 @@ import { networkChecks, Problem } from "./network-checks";
 import { roleCoverage } from "./model";
 import { projectRoot } from "./project-root";
 import { LabFile, LabSchema, LEGACY_ROLE_FLAGS } from "./schema";
-import { didYouMean, knownFields, zodIssueWords } from "./words";
+import { choiceSuggestion, didYouMean, knownFields, zodIssueWords } from "./words";
 
 /** A validated lab, with its node file read and paths resolved. */
 export interface Lab extends LabFile {
@@ -102,7 +102,7 @@ function loadLabUnguarded(file: string): Lab {
       }
       const value = valueAt(raw, issue.path);
       const required = value === undefined;
-      schemaProblems.push(`${where(issue.path)}: ${keyPathText(issue.path) || "(top level)"}: ${issue.message}${required || issue.code === "invalid_key" ? "" : ` (got ${shown(value)})`}`);
+      schemaProblems.push(`${where(issue.path)}: ${keyPathText(issue.path) || "(top level)"}: ${issue.message}${required || issue.code === "invalid_key" ? "" : ` (got ${shown(value)})`}${choiceSuggestion(issue, value)}`);
     }
   }
   // Every problem in one round: the cross-checks run on each part of the file
@@ -146,9 +146,12 @@ function loadLabUnguarded(file: string): Lab {
 
 /**
  * The parts of a lab file that the schema accepts, when it refused the whole:
- * each top-level section parsed on its own, and each field of a section that
- * is a mapping, with their defaults, so that the cross-checks can look at
- * them in the same round. `valid` holds "section" and "section.field" names.
+ * each top-level section parsed on its own, each field of a section that is
+ * a mapping of settings, and each entry of a section that is a mapping of
+ * names (instances, networks, ...), with their defaults, so that the
+ * cross-checks can look at them in the same round. `valid` holds "section"
+ * (all of it valid), "section.field", and "section*" (its valid entries kept:
+ * enough for a check that goes through them, not for one that looks names up).
  */
 function sectionsOf(raw: Record<string, unknown>): { lab: LabFile; valid: Set<string> } {
   const lab: Record<string, unknown> = {};
@@ -159,11 +162,24 @@ function sectionsOf(raw: Record<string, unknown>): { lab: LabFile; valid: Set<st
     if (result.success) {
       lab[key] = result.data;
       valid.add(key);
+      valid.add(`${key}*`);
       for (const field of Object.keys(fields ?? {})) valid.add(`${key}.${field}`);
       continue;
     }
     const section = raw[key];
-    if (!fields || section === null || typeof section !== "object" || Array.isArray(section)) continue;
+    if (section === null || typeof section !== "object" || Array.isArray(section)) continue;
+    const entries = recordValues(schema as z.ZodType);
+    if (entries) {
+      lab[key] = Object.fromEntries(
+        Object.entries(section).flatMap(([name, value]) => {
+          const parsed = entries.safeParse(value);
+          return parsed.success ? [[name, parsed.data]] : [];
+        }),
+      );
+      valid.add(`${key}*`);
+      continue;
+    }
+    if (!fields) continue;
     const partial: Record<string, unknown> = {};
     for (const [field, fieldSchema] of Object.entries(fields)) {
       const parsed = fieldSchema.safeParse((section as Record<string, unknown>)[field]);
@@ -178,7 +194,14 @@ function sectionsOf(raw: Record<string, unknown>): { lab: LabFile; valid: Set<st
 
 /** Every "section" and "section.field" of a lab file: all valid, when the schema accepted the whole. */
 function everyPart(): Set<string> {
-  return new Set(Object.entries(LabSchema.shape).flatMap(([key, schema]) => [key, ...Object.keys(objectShape(schema as z.ZodType) ?? {}).map((field) => `${key}.${field}`)]));
+  return new Set(Object.entries(LabSchema.shape).flatMap(([key, schema]) => [key, `${key}*`, ...Object.keys(objectShape(schema as z.ZodType) ?? {}).map((field) => `${key}.${field}`)]));
+}
+
+/** The schema of a record's values (through a default or optional), or undefined when it is not a record. */
+function recordValues(schema: z.ZodType): z.ZodType | undefined {
+  const def = (schema as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; valueType?: z.ZodType } } })._zod.def;
+  if (def.type === "record") return def.valueType;
+  return def.innerType ? recordValues(def.innerType) : undefined;
 }
 
 /** The fields of an object schema (through a default or optional), or undefined. */
@@ -190,13 +213,13 @@ function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
 
 /** The cross-checks, each with the parts of the lab file it reads ("section" or "section.field"): it runs when they are all valid. */
 const CROSS_CHECKS: ReadonlyArray<{ reads: readonly string[]; check: (lab: LabFile) => Problem[] }> = [
-  { reads: ["instances", "overcloud.computeHosts"], check: instanceHosts },
-  { reads: ["instances", "networks"], check: instanceNetworks },
+  { reads: ["instances*", "overcloud.computeHosts"], check: instanceHosts },
+  { reads: ["instances*", "networks"], check: instanceNetworks },
   { reads: ["instances", "securityGroup"], check: adoptionProblems },
-  { reads: ["routers", "networks"], check: routerReferences },
+  { reads: ["routers*", "networks"], check: routerReferences },
   { reads: ["overcloud.dialect", "overcloud.roles", "overcloud.computeHosts"], check: overcloudChecks },
   { reads: ["baremetal.introspectionPollSeconds", "baremetal.introspectionTimeoutSeconds"], check: baremetalChecks },
-  { reads: ["networks", "instances", "routers"], check: networkChecks },
+  { reads: ["networks", "instances*", "routers*"], check: networkChecks },
 ];
 
 function crossChecks(lab: LabFile, valid: ReadonlySet<string>): Problem[] {

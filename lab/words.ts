@@ -95,7 +95,7 @@ export function zodIssueWords(issue: z.core.$ZodRawIssue): string {
     case "invalid_value": {
       const values = issue.values.map((v) => String(v));
       const choices = values.length === 1 ? shown(issue.values[0]) : `one of ${values.join(", ")}`;
-      return `must be ${choices}${typeof issue.input === "string" ? didYouMean(issue.input, values) : ""}`;
+      return `must be ${choices}`;
     }
     case "invalid_format":
       if (issue.format === "url") return "must be a URL such as https://host:port/path";
@@ -106,7 +106,7 @@ export function zodIssueWords(issue: z.core.$ZodRawIssue): string {
         const values = options.map((v) => String(v));
         const got = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
         if (got === undefined) return `is required: one of ${values.join(", ")}`;
-        return `must be one of ${values.join(", ")}${typeof got === "string" ? didYouMean(got, values) : ""}`;
+        return `must be one of ${values.join(", ")}`;
       }
       return "matches none of the forms this field can take";
     }
@@ -119,6 +119,17 @@ export function zodIssueWords(issue: z.core.$ZodRawIssue): string {
     default:
       return "is not valid here";
   }
+}
+
+/** `; did you mean "x"?` for a mistyped choice (an enum's, a discriminator's), to follow the value quoted back; else "". */
+export function choiceSuggestion(issue: z.core.$ZodIssue, value: unknown): string {
+  if (issue.code === "invalid_value" && typeof value === "string") return didYouMean(value, issue.values.map((v) => String(v)));
+  const options = (issue as { options?: unknown[] }).options;
+  if (issue.code === "invalid_union" && issue.discriminator && options) {
+    const got = (value as Record<string, unknown> | undefined)?.[issue.discriminator];
+    if (typeof got === "string") return didYouMean(got, options.map((v) => String(v)));
+  }
+  return "";
 }
 
 interface SchemaDef {

@@ -45,10 +45,9 @@ function main() {
     for (const note of stack.annotations) console.log(`${note.level.replace("@cdktf/", "")}: ${note.message} (${note.constructPath})`);
   }
   const relative = (file) => path.relative(process.cwd(), file) || ".";
-  console.log(`lab ${relative(lab)}: valid; synthesized ${stacks.length} stacks into ${relative(outdir)}/:`);
-  for (const stack of stacks) console.log(`  ${stack.name}: ${relative(path.join(outdir, stack.synthesizedStackPath))}`);
-  console.log("next: cp -r labs/classroom my-lab; edit my-lab/lab.yaml and its node file; ./labcdk lab validate --lab my-lab/lab.yaml");
-  console.log('  then plan and apply as README.md says ("Your first plan")');
+  const written = stacks.map((stack) => relative(path.join(outdir, stack.synthesizedStackPath)));
+  console.log(`lab ${relative(lab)}: valid; wrote ${written.join(" and ")}`);
+  console.log('next: cp -r labs/classroom my-lab, edit it, ./labcdk lab validate --lab my-lab/lab.yaml, then plan: README.md, "Your first plan"');
 }
 
 main();

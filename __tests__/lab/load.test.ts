@@ -115,6 +115,19 @@ describe("a lab file with mistakes", () => {
     expect(problems.join("\n")).toContain("instances.lab_test-nodes.migration.to: is the host the instance boots on");
   });
 
+  test("GIVEN one instance with a bad field and another on an unknown host THEN both are reported in one round", () => {
+    const file = classroomWith((t) =>
+      t.replace(
+        "    migration: { to: overcloud-novacompute-1.localdomain, kind: cold }",
+        "    migration: { to: overcloud-novacompute-1.localdomain, kind: cold }\n    reachabilityCheck: pong\n" +
+          "  second:\n    image: small\n    flavor: m2.small\n    network: lab_privnet\n    host: overcloud-novacompute-7.localdomain",
+      ),
+    );
+    const problems = problemsOfRefused(loadLab, file).join("\n");
+    expect(problems).toContain('instances.lab_test-nodes.reachabilityCheck: must be one of ping, api, none (got "pong"); did you mean "ping"?');
+    expect(problems).toContain('instances.second.host: is not a compute host of this lab');
+  });
+
   test("a migration to the boot host is refused", () => {
     const file = classroomWith((t) => t.replace("migration: { to: overcloud-novacompute-1.localdomain", "migration: { to: overcloud-novacompute-0.localdomain"));
     expect(problemsOfRefused(loadLab, file)).toEqual([expect.stringContaining("instances.lab_test-nodes.migration.to: is the host the instance boots on")]);
@@ -270,7 +283,7 @@ describe("GIVEN the mistakes a new user makes first", () => {
   });
 
   test("WHEN a choice is mistyped THEN did-you-mean names the choice meant", () => {
-    expect(onlyProblem((t) => t.replace("kind: cold }", "kind: clod }"))).toMatch(/migration\.kind: must be one of cold, live, block-live; did you mean "cold"\? \(got "clod"\)$/);
+    expect(onlyProblem((t) => t.replace("kind: cold }", "kind: clod }"))).toMatch(/migration\.kind: must be one of cold, live, block-live \(got "clod"\); did you mean "cold"\?$/);
   });
 
   test("WHEN a host is mistyped THEN did-you-mean names the host meant", () => {
