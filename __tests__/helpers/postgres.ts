@@ -41,7 +41,13 @@ export function startPostgres(port: number): Postgres {
   if (asRoot) execFileSync("chown", ["postgres:postgres", dir]);
   const data = path.join(dir, "data");
   run("initdb", ["-D", data, "--auth=trust", "--username=postgres", "--no-sync"]);
-  run("pg_ctl", ["-D", data, "-l", path.join(dir, "server.log"), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`, "start"]);
+  try {
+    run("pg_ctl", ["-D", data, "-l", path.join(dir, "server.log"), "-w", "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`, "start"]);
+  } catch (error) {
+    // The server's own words (e.g. the port taken by a server an interrupted run left behind).
+    const log = fs.existsSync(path.join(dir, "server.log")) ? fs.readFileSync(path.join(dir, "server.log"), "utf8").trim().split("\n").slice(-3).join(" | ") : "no server log";
+    throw new Error(`${(error as Error).message}\nserver log: ${log}`, { cause: error });
+  }
   return {
     connStr: `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
     stop: () => {
