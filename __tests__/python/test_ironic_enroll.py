@@ -239,3 +239,42 @@ class StuckHint(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class AbortOfALockedNode(unittest.TestCase):
+    """GIVEN a node whose inspection must be aborted WHEN Ironic refuses the abort because the node
+    is locked (its power sync, or ironic-inspector, holds it) THEN the abort is tried again, a bounded
+    number of times; any other refusal, or a lock that outlasts the tries, is reported at once."""
+
+    LOCKED = ("Server Error for url: http://127.0.0.1:15385/v1/nodes/u/states/provision, Failed to abort introspection "
+              "for node u: Client Error for url: http://127.0.0.1:15050/v1/introspection/u/abort, Node is locked, please, retry later")
+
+    def run_abort(self, refusals):
+        conn = mock.Mock()
+        conn.baremetal.set_node_provision_state.side_effect = [openstack_error(text) for text in refusals] + [None]
+        track = mock.Mock(uuid="u")
+        track.name = "insp-5"
+        sleeps = []
+        with self.assertRaises(Failure) as caught:
+            ironic_enroll.abort(conn, track, "gave up after 21s in inspect wait", sleep=sleeps.append)
+        return str(caught.exception), conn.baremetal.set_node_provision_state.call_count, sleeps
+
+    def test_locked_twice_then_aborted(self):
+        message, calls, sleeps = self.run_abort([self.LOCKED, self.LOCKED])
+        self.assertEqual((calls, sleeps), (3, [2, 2]))
+        self.assertIn("introspection aborted", message)
+
+    def test_locked_for_longer_than_the_tries_is_reported(self):
+        message, calls, _ = self.run_abort([self.LOCKED] * ironic_enroll.ABORT_TRIES)
+        self.assertEqual(calls, ironic_enroll.ABORT_TRIES)
+        self.assertRegex(message, r"abort refused \(.*Node is locked.*\): see 'openstack baremetal node show insp-5'$")
+
+    def test_another_refusal_is_reported_at_once(self):
+        message, calls, sleeps = self.run_abort(["Client Error: the node is in state available"])
+        self.assertEqual((calls, sleeps), (1, []))
+        self.assertIn("abort refused", message)
+
+
+def openstack_error(text):
+    import openstack
+    return openstack.exceptions.SDKException(text)

@@ -409,12 +409,23 @@ def next_step(track, node):
     raise Failure("in state %r; cannot enroll from there (see 'openstack baremetal node show %s')" % (state, track.name))
 
 
-def abort(conn, track, why):
-    """A node whose inspection ramdisk never called back is aborted (Ironic: inspect wait → inspect failed), never left waiting."""
-    try:
-        conn.baremetal.set_node_provision_state(track.uuid, "abort")
-    except openstack.exceptions.SDKException as error:
-        raise Failure("%s; abort refused (%s): see 'openstack baremetal node show %s'" % (why, error, track.name))
+ABORT_TRIES = 5  # a node locked by a conductor task (its power sync, every few seconds) or by ironic-inspector
+ABORT_RETRY_SECONDS = 2
+
+
+def abort(conn, track, why, sleep=time.sleep):
+    """A node whose inspection ramdisk never called back is aborted (Ironic: inspect wait → inspect failed), never left waiting.
+    A refusal because the node is locked (Ironic's 409 NodeLocked, or inspector's "Node is locked" passed on
+    by Ironic) is tried again, at most ABORT_TRIES times in all, ABORT_RETRY_SECONDS apart."""
+    for attempt in range(1, ABORT_TRIES + 1):
+        try:
+            conn.baremetal.set_node_provision_state(track.uuid, "abort")
+            break
+        except openstack.exceptions.SDKException as error:
+            if attempt < ABORT_TRIES and "locked" in str(error).lower():
+                sleep(ABORT_RETRY_SECONDS)
+                continue
+            raise Failure("%s; abort refused (%s): see 'openstack baremetal node show %s'" % (why, error, track.name))
     raise Failure("%s; introspection aborted (the node is now in inspect failed; apply again once the cause is fixed)" % why)
 
 
